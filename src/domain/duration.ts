@@ -1,0 +1,53 @@
+/**
+ * Policy durations. Legal deadlines are in calendar months or days ("2 mois", "15 jours"),
+ * so a duration keeps its calendar parts instead of a fixed number of milliseconds.
+ * `seconds` lets tests compress a policy.
+ */
+export interface PolicyDuration {
+  months?: number;
+  days?: number;
+  hours?: number;
+  seconds?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Adds a calendar duration to an instant (UTC calendar; months clamp to the month's last day). */
+export function addDuration(from: Date, d: PolicyDuration): Date {
+  const out = new Date(from.getTime());
+  if (d.months) {
+    const day = out.getUTCDate();
+    out.setUTCDate(1);
+    out.setUTCMonth(out.getUTCMonth() + d.months);
+    const lastDay = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
+    out.setUTCDate(Math.min(day, lastDay));
+  }
+  return new Date(
+    out.getTime() + (d.days ?? 0) * DAY_MS + (d.hours ?? 0) * 3_600_000 + (d.seconds ?? 0) * 1000,
+  );
+}
+
+/** Subtracts a duration (used for "7 days before the deadline" warnings). */
+export function subtractDuration(from: Date, d: PolicyDuration): Date {
+  return addDuration(from, {
+    months: -(d.months ?? 0),
+    days: -(d.days ?? 0),
+    hours: -(d.hours ?? 0),
+    seconds: -(d.seconds ?? 0),
+  });
+}
+
+/** A French label for the Temporal UI and e-mails: « 2 mois », « 15 jours », « 30 s ». */
+export function formatDurationFr(d: PolicyDuration): string {
+  const parts: string[] = [];
+  if (d.months) parts.push(`${d.months} mois`);
+  if (d.days) parts.push(`${d.days} jour${Math.abs(d.days) > 1 ? 's' : ''}`);
+  if (d.hours) parts.push(`${d.hours} h`);
+  if (d.seconds) parts.push(`${d.seconds} s`);
+  return parts.length ? parts.join(' ') : '0 s';
+}
+
+/** ISO date (YYYY-MM-DD) for summaries: dates only, no personal data. */
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
