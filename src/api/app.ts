@@ -1,0 +1,80 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Kysely } from 'kysely';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+import { authenticate } from './auth.js';
+import { candidacyRoutes } from './candidacies/routes.js';
+import { errorHandler } from './errors.js';
+import { healthRoutes } from './health.js';
+import { buildOpenApiDocument, renderReferencePage } from './openapi.js';
+import { HttpError } from './problem.js';
+
+export interface ApiDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+}
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'script-src': ["'none'"], 'style-src': ["'self'", "'unsafe-inline'"] } },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
+      // Method, path and status only: query strings, headers and bodies may carry personal data.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+
+  app.use(healthRoutes(deps));
+
+  const registry = new OpenAPIRegistry();
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
+  // The API speaks JSON: a body of another type is refused clearly rather than ignored.
+  api.use((req, _res, next) => {
+    // req.is() is null without a body, false with a body of another type.
+    if (req.is(['json', '+json']) === false) {
+      throw new HttpError(415, 'unsupported_media_type', 'Le corps doit être envoyé en application/json.');
+    }
+    next();
+  });
+  api.use(authenticate(deps.db));
+  api.use(candidacyRoutes(deps, registry));
+  // Routes are registered; the document is built once.
+  const doc = buildOpenApiDocument(registry);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  app.get(['/api/docs', '/docs'], (_req, res) => {
+    res.type('html').send(renderReferencePage(doc));
+  });
+  app.use(api);
+
+  app.use((req, _res) => {
+    throw new HttpError(404, 'route_not_found', `Aucune route ${req.method} ${req.path}.`);
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

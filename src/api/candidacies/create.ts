@@ -1,0 +1,144 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { AuthenticatedUser } from '../auth.js';
+import { HttpError } from '../problem.js';
+import { prepareEnrolment } from './enrolment.js';
+import type { CreateCandidacyBody } from './schemas.js';
+import { candidacyWorkflowId, startCandidacyWorkflow } from './start-workflow.js';
+
+export interface CreateResult {
+  candidacyId: string;
+  replayed: boolean;
+}
+
+function requestHash(body: CreateCandidacyBody): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+/**
+ * Creates a candidacy: candidate and read-model rows in one transaction, then the workflow.
+ * With an Idempotency-Key, a retry returns the same candidacy (and finishes a start that
+ * failed); without one, a failed start removes the rows so nothing is half-created.
+ */
+export async function createCandidacy(
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  user: AuthenticatedUser,
+  body: CreateCandidacyBody,
+  idempotencyKey: string | undefined,
+): Promise<CreateResult> {
+  const { db } = deps;
+  const hash = requestHash(body);
+  const actor = { userId: user.id, operatorId: user.operatorId };
+
+  if (idempotencyKey) {
+    const existing = await db
+      .selectFrom('candidacies')
+      .select(['id', 'request_hash', 'started'])
+      .where('created_by', '=', user.id)
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    if (existing) {
+      if (existing.request_hash !== hash) {
+        throw new HttpError(
+          409,
+          'idempotency_key_reused',
+          'Cette clé Idempotency-Key a déjà servi pour une autre requête ; utilisez une nouvelle clé.',
+        );
+      }
+      if (!existing.started) await startAndMark(deps, existing.id, body, actor, true);
+      return { candidacyId: existing.id, replayed: true };
+    }
+  }
+
+  const candidacyId = randomUUID();
+  const input = await prepareEnrolment(db, { ...enrolmentFields(body), candidacyId, createdBy: actor });
+  const candidateId = randomUUID();
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('candidates')
+        .values({
+          id: candidateId,
+          first_name: body.candidate.firstName,
+          last_name: body.candidate.lastName,
+          email: body.candidate.email,
+          phone: body.candidate.phone,
+          birth_year: body.candidate.birthYear,
+          qualification_level: body.candidate.qualificationLevel,
+          job_situation: body.candidate.jobSituation,
+        })
+        .execute();
+      await trx
+        .insertInto('candidacies')
+        .values({
+          id: candidacyId,
+          candidate_id: candidateId,
+          project_id: input.projectId,
+          rncp_code: input.rncpCode,
+          target_blocks: input.targetBlocks,
+          arm: input.arm,
+          reinforced: input.reinforced,
+          phase: 'identified',
+          waiting_on: `advice:${input.adviceOperatorId}`,
+          operator_id: input.adviceOperatorId,
+          workflow_id: candidacyWorkflowId(candidacyId),
+          created_by: user.id,
+          idempotency_key: idempotencyKey ?? null,
+          request_hash: hash,
+          updated_at: new Date(),
+        })
+        .execute();
+    });
+  } catch (err) {
+    // Two identical requests raced on the same key: the other one won, answer with it.
+    if ((err as { code?: string }).code === '23505' && idempotencyKey) {
+      return createCandidacy(deps, user, body, idempotencyKey);
+    }
+    throw err;
+  }
+
+  await startAndMark(deps, candidacyId, body, actor, Boolean(idempotencyKey), input, candidateId);
+  return { candidacyId, replayed: false };
+}
+
+function enrolmentFields(body: CreateCandidacyBody) {
+  return {
+    projectId: body.projectId,
+    rncpCode: body.rncpCode,
+    targetBlocks: body.targetBlocks,
+    profile: { qualificationLevel: body.candidate.qualificationLevel, jobSituation: body.candidate.jobSituation },
+  };
+}
+
+async function startAndMark(
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  candidacyId: string,
+  body: CreateCandidacyBody,
+  actor: { userId: string; operatorId: string },
+  keepOnFailure: boolean,
+  prepared?: Awaited<ReturnType<typeof prepareEnrolment>>,
+  candidateId?: string,
+): Promise<void> {
+  const input = prepared ?? (await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }));
+  try {
+    await startCandidacyWorkflow(deps.temporal, deps.taskQueue, input);
+  } catch (err) {
+    if (!keepOnFailure && candidateId) {
+      await deps.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('candidacies').where('id', '=', candidacyId).execute();
+        await trx.deleteFrom('candidates').where('id', '=', candidateId).execute();
+      });
+    }
+    throw new HttpError(
+      503,
+      'workflow_start_failed',
+      keepOnFailure
+        ? 'Le moteur de workflows est indisponible : la candidature n’est pas encore démarrée. Réessayez avec la même clé Idempotency-Key.'
+        : 'Le moteur de workflows est indisponible : rien n’a été enregistré. Réessayez plus tard.',
+      { cause: (err as Error).message },
+    );
+  }
+  await deps.db.updateTable('candidacies').set({ started: true }).where('id', '=', candidacyId).execute();
+}

@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { assignArm, type ExperimentArm } from '../../domain/arm.js';
+import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../domain/policy.js';
+import type { CandidateProfile } from '../../domain/profile.js';
+import type { Actor, CandidacyInput } from '../../workflows/candidacy-types.js';
+import { HttpError } from '../problem.js';
+
+interface EnrolmentRequest {
+  candidacyId: string;
+  projectId: string;
+  rncpCode: string;
+  targetBlocks: string[];
+  profile: CandidateProfile;
+  createdBy: Actor;
+}
+
+function invalid(path: string, code: string, message: string): HttpError {
+  return new HttpError(400, 'validation_failed', message, { errors: [{ path, code, message }] });
+}
+
+/**
+ * Checks a new candidacy against the reference data and builds the workflow input:
+ * project, certification offered by the project, blocks of that certification, the advice
+ * operator, the arm (reproducible) and the resolved policy.
+ */
+export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentRequest): Promise<CandidacyInput> {
+  const project = await db
+    .selectFrom('projects')
+    .select(['id', 'policy'])
+    .where('id', '=', req.projectId)
+    .executeTakeFirst();
+  if (!project) throw invalid('body.projectId', 'unknown_project', 'Projet inconnu.');
+
+  const certification = await db
+    .selectFrom('certifications as c')
+    .innerJoin('project_certifications as pc', 'pc.rncp_code', 'c.rncp_code')
+    .select(['c.rncp_code', 'c.certifier_operator_id', 'c.silence_rule'])
+    .where('pc.project_id', '=', req.projectId)
+    .where('c.rncp_code', '=', req.rncpCode)
+    .executeTakeFirst();
+  if (!certification) {
+    throw invalid('body.rncpCode', 'certification_not_offered', 'Cette certification n’est pas proposée par ce projet.');
+  }
+
+  const blocks = await db
+    .selectFrom('skill_blocks')
+    .select('block_code')
+    .where('rncp_code', '=', req.rncpCode)
+    .execute();
+  const known = new Set(blocks.map((b) => b.block_code));
+  const unknown = req.targetBlocks.filter((b) => !known.has(b));
+  if (unknown.length) {
+    throw new HttpError(400, 'validation_failed', 'Des blocs ne font pas partie de cette certification.', {
+      errors: unknown.map((b) => ({
+        path: `body.targetBlocks.${req.targetBlocks.indexOf(b)}`,
+        code: 'unknown_block',
+        message: `Le bloc ${b} ne fait pas partie de la certification ${req.rncpCode}.`,
+      })),
+    });
+  }
+
+  // The advice operator: the caller's own when it plays that role in the project, else the project's.
+  const adviceOperators = await db
+    .selectFrom('project_operators')
+    .select('operator_id')
+    .where('project_id', '=', req.projectId)
+    .where('role', '=', 'advice')
+    .execute();
+  const adviceOperatorId =
+    adviceOperators.find((o) => o.operator_id === req.createdBy.operatorId)?.operator_id ??
+    adviceOperators[0]?.operator_id;
+  if (!adviceOperatorId) {
+    throw new HttpError(409, 'no_advice_operator', 'Ce projet n’a pas d’opérateur d’information et conseil.');
+  }
+
+  const settings = project.policy as ProjectPolicySettings;
+  const arm: ExperimentArm = assignArm(req.projectId, req.candidacyId, resolvePolicy(settings).testArmShare);
+  const policy = resolvePolicy(settings, arm);
+  return {
+    candidacyId: req.candidacyId,
+    projectId: req.projectId,
+    rncpCode: req.rncpCode,
+    targetBlocks: [...req.targetBlocks].sort(),
+    arm,
+    reinforced: isReinforced(req.profile, policy),
+    adviceOperatorId,
+    certifierOperatorId: certification.certifier_operator_id,
+    silenceRule: certification.silence_rule === 'rejected' ? 'rejected' : 'admissible',
+    policy,
+    createdBy: req.createdBy,
+  };
+}

@@ -1,0 +1,89 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { currentUser } from '../auth.js';
+import { HttpError } from '../problem.js';
+import { defineRoute } from '../route.js';
+import { problemSchema, uuidParam } from '../schemas/common.js';
+import { createCandidacy } from './create.js';
+import { getCandidacy, listCandidacies } from './read.js';
+import {
+  candidacyDetailSchema,
+  candidacyListSchema,
+  createCandidacySchema,
+  idempotencyHeaders,
+  listQuerySchema,
+} from './schemas.js';
+
+export function candidacyRoutes(
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  registry: OpenAPIRegistry,
+): Router {
+  const router = Router();
+
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/api/candidacies',
+    summary: 'Créer une candidature et démarrer son parcours',
+    description:
+      'Enregistre le candidat, crée la candidature et démarre le workflow `candidacy-<uuid>`. Idempotent avec l’en-tête Idempotency-Key.',
+    tags: ['Candidatures'],
+    auth: true,
+    body: createCandidacySchema,
+    headers: idempotencyHeaders,
+    responses: {
+      201: { description: 'Candidature créée (ou rejouée avec la même clé).', schema: candidacyDetailSchema },
+      409: { description: 'Clé d’idempotence déjà utilisée pour une autre requête.', schema: problemSchema },
+    },
+    handler: async ({ body, user }, req, res) => {
+      const key = req.get('idempotency-key') || undefined;
+      if (key !== undefined && (key.length < 8 || key.length > 200)) {
+        throw new HttpError(400, 'validation_failed', 'L’en-tête Idempotency-Key doit faire de 8 à 200 caractères.', {
+          errors: [{ path: 'headers.idempotency-key', code: 'too_small_or_big', message: '8 à 200 caractères' }],
+        });
+      }
+      const result = await createCandidacy(deps, user ?? currentUser(res), body, key);
+      const detail = await getCandidacy(deps.db, deps.temporal, result.candidacyId);
+      res
+        .status(201)
+        .location(`/api/candidacies/${result.candidacyId}`)
+        .set('Idempotent-Replayed', String(result.replayed))
+        .json(detail);
+    },
+  });
+
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/api/candidacies',
+    summary: 'Lister les candidatures',
+    description: 'Depuis le modèle de lecture PostgreSQL, avec filtres et pagination (limit/offset).',
+    tags: ['Candidatures'],
+    auth: true,
+    query: listQuerySchema,
+    responses: { 200: { description: 'Une page de candidatures.', schema: candidacyListSchema } },
+    handler: async ({ query }, _req, res) => {
+      res.json(await listCandidacies(deps.db, query));
+    },
+  });
+
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/api/candidacies/:id',
+    summary: 'Lire une candidature',
+    description: 'Modèle de lecture joint à l’état vivant du workflow (requête Temporal `state`).',
+    tags: ['Candidatures'],
+    auth: true,
+    params: uuidParam,
+    responses: {
+      200: { description: 'La candidature.', schema: candidacyDetailSchema },
+      404: { description: 'Candidature inconnue.', schema: problemSchema },
+    },
+    handler: async ({ params }, _req, res) => {
+      res.json(await getCandidacy(deps.db, deps.temporal, params.id));
+    },
+  });
+
+  return router;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { EXPERIMENT_ARMS } from '../../domain/arm.js';
+import { PHASES } from '../../domain/phases.js';
+import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
+
+const CURRENT_YEAR = new Date().getUTCFullYear();
+
+export const candidateInputSchema = z
+  .object({
+    firstName: z.string().trim().min(1).max(100),
+    lastName: z.string().trim().min(1).max(100),
+    email: z.email().max(254),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 .()-]{6,20}$/, 'Numéro de téléphone invalide'),
+    birthYear: z
+      .number()
+      .int()
+      .min(CURRENT_YEAR - 100)
+      .max(CURRENT_YEAR - 16),
+    qualificationLevel: z.enum(QUALIFICATION_LEVELS).meta({
+      description: 'Niveau de qualification (cadre national) : none, level3 (CAP) … level8 (doctorat).',
+    }),
+    jobSituation: z.enum(JOB_SITUATIONS).meta({
+      description: 'Situation d’emploi ; employed_job_threatened ouvre droit à l’accompagnement renforcé.',
+    }),
+  })
+  .strict()
+  .meta({ id: 'CandidateInput' });
+
+export const createCandidacySchema = z
+  .object({
+    projectId: z.uuid(),
+    candidate: candidateInputSchema,
+    rncpCode: z
+      .string()
+      .regex(/^RNCP\d{3,6}$/, 'Code RNCP attendu, par exemple RNCP35830')
+      .meta({ example: 'RNCP35830' }),
+    targetBlocks: z
+      .array(z.string().regex(/^RNCP\d{3,6}BC\d{2}$/, 'Code de bloc attendu, par exemple RNCP35830BC01'))
+      .min(1)
+      .max(30)
+      .refine((blocks) => new Set(blocks).size === blocks.length, 'Un bloc est cité deux fois'),
+  })
+  .strict()
+  .meta({ id: 'CreateCandidacy' });
+export type CreateCandidacyBody = z.infer<typeof createCandidacySchema>;
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(200)
+    .optional()
+    .meta({ description: 'Rejouer la même requête avec la même clé ne crée qu’une candidature.' }),
+});
+
+export const candidacySummarySchema = z
+  .object({
+    id: z.uuid(),
+    workflowId: z.string(),
+    projectId: z.uuid(),
+    rncpCode: z.string(),
+    targetBlocks: z.array(z.string()),
+    arm: z.enum(EXPERIMENT_ARMS),
+    reinforced: z.boolean(),
+    phase: z.enum(PHASES),
+    waitingOn: z.string(),
+    operatorId: z.uuid(),
+    nextDeadline: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'CandidacySummary' });
+
+export const candidacyDetailSchema = candidacySummarySchema
+  .extend({
+    candidate: z.object({
+      id: z.uuid(),
+      firstName: z.string(),
+      lastName: z.string(),
+      email: z.string(),
+      phone: z.string(),
+      birthYear: z.number(),
+      qualificationLevel: z.string(),
+      jobSituation: z.string(),
+    }),
+    live: z
+      .object({})
+      .passthrough()
+      .nullable()
+      .meta({ description: 'État vivant du workflow (requête Temporal `state`) ; null si Temporal est injoignable.' }),
+  })
+  .meta({ id: 'CandidacyDetail' });
+
+export const listQuerySchema = z
+  .object({
+    projectId: z.uuid().optional(),
+    phase: z.enum(PHASES).optional(),
+    operatorId: z.uuid().optional(),
+    rncpCode: z.string().max(20).optional(),
+    arm: z.enum(EXPERIMENT_ARMS).optional(),
+    waitingOn: z.string().max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export const candidacyListSchema = z
+  .object({
+    items: z.array(candidacySummarySchema),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'CandidacyList' });

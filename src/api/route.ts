@@ -1,0 +1,87 @@
+import { OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { AuthenticatedUser } from './auth.js';
+import { problemSchema } from './schemas/common.js';
+import { parseOrThrow } from './validation.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> {
+  method: Method;
+  /** Express syntax (`/api/candidacies/:id`); the OpenAPI path is derived from it. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: boolean;
+  body?: B;
+  params?: P;
+  query?: Q;
+  headers?: z.ZodObject;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  handler: (
+    input: { body: z.infer<B>; params: z.infer<P>; query: z.infer<Q>; user: AuthenticatedUser | undefined },
+    req: Request,
+    res: Response,
+  ) => Promise<void>;
+}
+
+const PROBLEM_STATUSES: Record<number, string> = {
+  400: 'Requête invalide : la liste `errors` dit quoi corriger.',
+  401: 'Jeton absent, invalide ou révoqué.',
+  404: 'Ressource introuvable.',
+  503: 'Une dépendance (PostgreSQL ou Temporal) est indisponible ; réessayer plus tard.',
+};
+
+/**
+ * Declares a route once: the same zod schemas validate the request and document it in the
+ * OpenAPI registry, so every route is documented by construction.
+ */
+export function defineRoute<B extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
+  router: Router,
+  registry: OpenAPIRegistry,
+  spec: RouteSpec<B, P, Q>,
+): void {
+  const responses: Record<string, ResponseConfig> = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    responses[status] = r.schema
+      ? {
+          description: r.description,
+          content: { [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: r.schema } },
+        }
+      : { description: r.description };
+  }
+  const defaults = spec.auth ? [400, 401, 503] : [400, 503];
+  for (const status of defaults) {
+    responses[status] ??= {
+      description: PROBLEM_STATUSES[status]!,
+      content: { 'application/problem+json': { schema: problemSchema } },
+    };
+  }
+  registry.registerPath({
+    method: spec.method,
+    path: spec.path.replace(/:(\w+)/g, '{$1}'),
+    summary: spec.summary,
+    description: spec.description,
+    tags: spec.tags,
+    security: spec.auth ? [{ bearerAuth: [] }] : [],
+    request: {
+      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+      ...(spec.params ? { params: spec.params as unknown as z.ZodObject } : {}),
+      ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
+    },
+    responses,
+  });
+
+  router[spec.method](spec.path, async (req: Request, res: Response) => {
+    const input = {
+      body: (spec.body ? parseOrThrow(spec.body, req.body, 'body') : req.body) as z.infer<B>,
+      params: (spec.params ? parseOrThrow(spec.params, req.params, 'params') : req.params) as z.infer<P>,
+      query: (spec.query ? parseOrThrow(spec.query, req.query, 'query') : req.query) as z.infer<Q>,
+      user: res.locals.user as AuthenticatedUser | undefined,
+    };
+    await spec.handler(input, req, res);
+  });
+}

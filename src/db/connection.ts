@@ -1,0 +1,25 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+// Return bigint (int8) as string and timestamptz as Date; numeric counts are cast in SQL.
+export interface DbOptions {
+  url: string;
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+export function createDb({ url, maxConnections = 10, applicationName = 'parcours-vae' }: DbOptions): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    application_name: applicationName,
+    // Fail fast when Postgres is down instead of hanging a request.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 15_000,
+  });
+  // An idle client error (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

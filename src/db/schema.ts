@@ -1,0 +1,167 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Phase } from '../domain/phases.js';
+import type { ProjectPolicySettings } from '../domain/policy.js';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  /** ProjectPolicySettings: overrides of the legal defaults, per project and per arm. */
+  policy: Json<ProjectPolicySettings>;
+  created_at: CreatedAt;
+}
+
+export interface OperatorsTable {
+  id: string;
+  name: string;
+  /** E-mail address of the operator's shared mailbox (notifications to the organisation). */
+  email: string;
+  created_at: CreatedAt;
+}
+
+export interface ProjectOperatorsTable {
+  project_id: string;
+  operator_id: string;
+  role: string;
+}
+
+export interface UsersTable {
+  id: string;
+  operator_id: string;
+  role: string;
+  display_name: string;
+  email: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  label: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface CertificationsTable {
+  rncp_code: string;
+  title: string;
+  certifier_operator_id: string;
+  /** Outcome of the certifier's silence (L. 6412-2): 'admissible' or 'rejected'. */
+  silence_rule: string;
+  created_at: CreatedAt;
+}
+
+export interface SkillBlocksTable {
+  rncp_code: string;
+  block_code: string;
+  title: string;
+}
+
+export interface ProjectCertificationsTable {
+  project_id: string;
+  rncp_code: string;
+}
+
+export interface JuryMembersTable {
+  id: string;
+  display_name: string;
+  email: string;
+  /** 'professional' or 'trainer' (R. 335-8: professionals are at least a quarter). */
+  profile: string;
+  gender: string;
+  operator_id: string | null;
+  rncp_codes: ColumnType<string[], string[], string[]>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface CandidatesTable {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  birth_year: number;
+  qualification_level: string;
+  job_situation: string;
+  created_at: CreatedAt;
+}
+
+/** Read model of a candidacy, kept up to date by the workflow's activities. */
+export interface CandidaciesTable {
+  id: string;
+  candidate_id: string;
+  project_id: string;
+  rncp_code: string;
+  target_blocks: ColumnType<string[], string[], string[]>;
+  arm: string;
+  reinforced: boolean;
+  phase: Phase;
+  waiting_on: string;
+  /** The operator currently responsible (advice, certifier, coaching...). */
+  operator_id: string;
+  next_deadline: Timestamp | null;
+  workflow_id: string;
+  created_by: string;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** False until the workflow start is confirmed; lists hide unstarted rows. */
+  started: Generated<boolean>;
+  /** Last journal sequence applied to this row (activities never move it backwards). */
+  last_seq: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** Append-only journal: one row per transition, unique per (candidacy, seq). */
+export interface CandidacyEventsTable {
+  id: Generated<string>;
+  candidacy_id: string;
+  seq: number;
+  type: string;
+  actor_user_id: string | null;
+  actor_operator_id: string | null;
+  occurred_at: Timestamp;
+  payload: Json<Record<string, unknown>>;
+  recorded_at: CreatedAt;
+}
+
+/** One row per e-mail ever sent, keyed so a retried activity never sends twice. */
+export interface EmailLogTable {
+  idempotency_key: string;
+  candidacy_id: string | null;
+  template: string;
+  recipient_kind: string;
+  to_address: string;
+  status: string;
+  message_id: string | null;
+  attempts: Generated<number>;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  operators: OperatorsTable;
+  project_operators: ProjectOperatorsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  certifications: CertificationsTable;
+  skill_blocks: SkillBlocksTable;
+  project_certifications: ProjectCertificationsTable;
+  jury_members: JuryMembersTable;
+  candidates: CandidatesTable;
+  candidacies: CandidaciesTable;
+  candidacy_events: CandidacyEventsTable;
+  email_log: EmailLogTable;
+}
+
+export type CandidacyRow = Selectable<CandidaciesTable>;
+export type NewCandidacy = Insertable<CandidaciesTable>;
+export type CandidateRow = Selectable<CandidatesTable>;

@@ -1,0 +1,105 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { generateToken, hashToken } from '../api/tokens.js';
+import type { Database } from './schema.js';
+import { DEMO } from './demo-data.js';
+
+export type DemoTokens = Record<string, string>;
+
+/**
+ * Seeds the demo project. Idempotent: rows are inserted with ON CONFLICT DO NOTHING and the
+ * demo tokens are kept in a git-ignored file so a second run prints the same ones.
+ */
+export async function seedDemo(db: Kysely<Database>, opts: { tokensFile?: string } = {}): Promise<DemoTokens> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('projects')
+      .values({ id: DEMO.project.id, name: DEMO.project.name, policy: JSON.stringify(DEMO.project.policy) })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    for (const op of DEMO.operators) {
+      await trx
+        .insertInto('operators')
+        .values({ id: op.id, name: op.name, email: op.email })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      for (const role of op.roles) {
+        await trx
+          .insertInto('project_operators')
+          .values({ project_id: DEMO.project.id, operator_id: op.id, role })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    }
+    for (const u of DEMO.users) {
+      await trx
+        .insertInto('users')
+        .values({ id: u.id, operator_id: DEMO.operators[u.operator]!.id, role: u.role, display_name: u.name, email: u.email })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+    const certifier = DEMO.operators[2].id;
+    for (const c of DEMO.certifications) {
+      await trx
+        .insertInto('certifications')
+        .values({ rncp_code: c.rncpCode, title: c.title, certifier_operator_id: certifier, silence_rule: c.silenceRule })
+        .onConflict((oc) => oc.column('rncp_code').doNothing())
+        .execute();
+      for (const b of c.blocks) {
+        await trx
+          .insertInto('skill_blocks')
+          .values({ rncp_code: c.rncpCode, block_code: b.code, title: b.title })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+      await trx
+        .insertInto('project_certifications')
+        .values({ project_id: DEMO.project.id, rncp_code: c.rncpCode })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    for (const m of DEMO.juryMembers) {
+      await trx
+        .insertInto('jury_members')
+        .values({
+          id: m.id,
+          display_name: m.name,
+          email: m.email,
+          profile: m.profile,
+          gender: m.gender,
+          operator_id: DEMO.operators[4].id,
+          rncp_codes: DEMO.certifications.map((c) => c.rncpCode),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+  });
+  return ensureDemoTokens(db, opts.tokensFile);
+}
+
+async function ensureDemoTokens(db: Kysely<Database>, tokensFile: string | undefined): Promise<DemoTokens> {
+  if (tokensFile && existsSync(tokensFile)) {
+    const saved = JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoTokens;
+    const hashes = Object.values(saved).map(hashToken);
+    const found = hashes.length
+      ? await db.selectFrom('api_tokens').select('token_hash').where('token_hash', 'in', hashes).where('revoked_at', 'is', null).execute()
+      : [];
+    if (found.length === DEMO.users.length) return saved;
+  }
+  const tokens: DemoTokens = {};
+  for (const u of DEMO.users) {
+    const token = generateToken();
+    await db
+      .insertInto('api_tokens')
+      .values({ id: randomUUID(), user_id: u.id, token_hash: hashToken(token), label: 'démo' })
+      .execute();
+    tokens[u.role] = token;
+  }
+  if (tokensFile) {
+    mkdirSync(path.dirname(tokensFile), { recursive: true });
+    writeFileSync(tokensFile, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  }
+  return tokens;
+}

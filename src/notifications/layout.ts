@@ -1,0 +1,51 @@
+/** Escapes text for HTML: every value from the database goes through it. */
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+export interface EmailBody {
+  /** Paragraphs of plain text; rendered as <p> in HTML and blank-line separated in text. */
+  paragraphs: string[];
+  /** Optional list (blocks, missing documents...). */
+  items?: string[];
+  /** Paragraphs after the list. */
+  closing?: string[];
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const SIGNATURE = 'L’équipe Parcours VAE';
+const FOOTER =
+  'Ce message est envoyé automatiquement dans le cadre de votre parcours de validation des acquis de l’expérience (VAE). Merci de ne pas y répondre directement : contactez votre conseiller.';
+
+export function layout(subject: string, greeting: string, body: EmailBody): RenderedEmail {
+  const textParts = [greeting, ...body.paragraphs];
+  if (body.items?.length) textParts.push(body.items.map((i) => `- ${i}`).join('\n'));
+  textParts.push(...(body.closing ?? []));
+  textParts.push(`${SIGNATURE}\n\n--\n${FOOTER}`);
+  const text = textParts.join('\n\n') + '\n';
+
+  const list = body.items?.length
+    ? `<ul>${body.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`
+    : '';
+  const html = `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: Arial, sans-serif; color: #1e1e1e; max-width: 640px; margin: auto;">
+<p>${escapeHtml(greeting)}</p>
+${body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${list}
+${(body.closing ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+<p>${escapeHtml(SIGNATURE)}</p>
+<hr><p style="font-size: 12px; color: #666;">${escapeHtml(FOOTER)}</p>
+</body></html>`;
+  return { subject, text, html };
+}

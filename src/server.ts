@@ -1,0 +1,36 @@
+import { createServer } from 'node:http';
+import { loadConfig } from './config.js';
+import { createApp } from './api/app.js';
+import { createDb } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createLogger } from './logger.js';
+import { connectTemporalClient } from './temporal-connection.js';
+
+/** Production API entry point (`npm start`). */
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'api');
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required to run the API alone (npm run dev embeds one).');
+  const db = createDb({ url: config.databaseUrl, applicationName: 'parcours-vae-api' });
+  if (config.migrateOnStart) logger.info({ applied: await migrateToLatest(db) }, 'migrations');
+  const temporal = await connectTemporalClient({ address: config.temporalAddress });
+  const server = createServer(createApp({ db, temporal, taskQueue: config.taskQueue, logger }));
+  server.listen(config.port, process.env.HOST ?? '0.0.0.0', () => logger.info({ port: config.port }, 'api listening'));
+
+  const stop = () => {
+    logger.info('api stopping');
+    server.close(async () => {
+      await temporal.connection.close();
+      await db.destroy();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createActivities } from './activities/index.js';
+import type { Mailer } from './activities/mailer.js';
+import type { Database } from './db/schema.js';
+
+export interface VaeWorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Kysely<Database>;
+  mailer: Mailer;
+  mailFrom: string;
+  /** Prebuilt bundle (npm run build); otherwise the workflows are bundled at start. */
+  workflowBundlePath?: string;
+  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
+}
+
+const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export async function createVaeWorker(deps: VaeWorkerDeps): Promise<Worker> {
+  const bundle = deps.workflowBundlePath && existsSync(deps.workflowBundlePath) ? deps.workflowBundlePath : undefined;
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath }),
+    activities: createActivities({ db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom }),
+    // Bounded sticky cache: memory stays flat however many candidacies are open.
+    maxCachedWorkflows: 2_000,
+    ...deps.tuning,
+  });
+}

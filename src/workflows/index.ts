@@ -1,0 +1,1 @@
+export { candidacy } from './candidacy.js';
