@@ -56,3 +56,19 @@ export const DEMO = {
     { id: '7b0f5a52-3c1e-4c6b-9a57-6f0d2a1e0306', name: 'Julien Morel', email: 'julien.morel@demo.parcours-vae.local', profile: 'professional', gender: 'M' },
   ],
 } as const;
+
+/** The demo candidacy created by `npm run dev` (fictional person; same body as scripts/demo-candidacy.json). */
+export const DEMO_CANDIDACY = {
+  projectId: DEMO.project.id,
+  rncpCode: 'RNCP35830',
+  targetBlocks: ['RNCP35830BC01', 'RNCP35830BC02'],
+  candidate: {
+    firstName: 'Élodie',
+    lastName: 'Durand',
+    email: 'elodie.durand@exemple.fr',
+    phone: '+33 6 12 34 56 78',
+    birthYear: 1984,
+    qualificationLevel: 'level3' as const,
+    jobSituation: 'employed' as const,
+  },
+};

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createSmtpMailer } from '../../src/activities/mailer.js';
+import { createApp } from '../../src/api/app.js';
+import { createDb } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
+import { seedDemo, type DemoTokens } from '../../src/db/seed.js';
+import { startEmbeddedPostgres } from '../../src/devstack/embedded-postgres.js';
+import { startMailCapture, type MailCapture } from '../../src/devstack/mail-capture.js';
+import { getFreePort } from '../../src/devstack/port-probe.js';
+import { resolveTemporalExecutable } from '../../src/devstack/temporal-cli.js';
+import { createLogger } from '../../src/logger.js';
+import { createVaeWorker } from '../../src/worker-factory.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+
+export interface TestStack {
+  db: Kysely<Database>;
+  temporal: Client;
+  env: TestWorkflowEnvironment;
+  worker: Worker;
+  mail: MailCapture;
+  baseUrl: string;
+  tokens: DemoTokens;
+  taskQueue: string;
+  /** HTTP helper: JSON in, JSON out, with a role's demo token unless `token` is given. */
+  http(method: string, url: string, opts?: { body?: unknown; role?: string; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real parts, started for one test file: PostgreSQL (embedded in a temp dir, or a fresh
+ * database on TEST_DATABASE_URL's server), the Temporal dev server (from the local CLI
+ * binary), SMTP capture, the worker and the API on random ports.
+ */
+export async function startTestStack(): Promise<TestStack> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'parcours-vae-test-'));
+  const cleanups: (() => Promise<void> | void)[] = [() => rmSync(tmp, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        console.error('cleanup failed', err);
+      }
+    }
+  };
+  try {
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await getFreePort() });
+    cleanups.push(() => pg.stop());
+    const db = createDb({ url: pg.url });
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db);
+    const tokens = await seedDemo(db);
+
+    const mail = await startMailCapture({ smtpPort: 0, httpPort: 0 });
+    cleanups.push(() => mail.stop());
+
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: await resolveTemporalExecutable(),
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+        ip: '127.0.0.1',
+      },
+    });
+    cleanups.push(() => env.teardown());
+
+    const taskQueue = `test-${path.basename(tmp)}`;
+    const mailer = createSmtpMailer(`${mail.smtpUrl}?ignoreTLS=true`);
+    cleanups.push(() => mailer.close());
+    const worker = await createVaeWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      db,
+      mailer,
+      mailFrom: 'Parcours VAE <ne-pas-repondre@parcours-vae.local>',
+      workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+    const server: Server = createServer(createApp({ db, temporal: env.client, taskQueue, logger }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    return {
+      db,
+      temporal: env.client,
+      env,
+      worker,
+      mail,
+      baseUrl,
+      tokens,
+      taskQueue,
+      async http(method, url, opts = {}) {
+        const token = opts.token === undefined ? tokens[opts.role ?? 'advisor'] : opts.token;
+        const headers: Record<string, string> = { ...opts.headers };
+        if (token) headers.authorization = `Bearer ${token}`;
+        let body: string | undefined;
+        if (opts.body !== undefined) {
+          headers['content-type'] ??= 'application/json';
+          body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+        }
+        const res = await fetch(baseUrl + url, { method, headers, body });
+        const text = await res.text();
+        let parsed: unknown = text;
+        try {
+          parsed = text ? JSON.parse(text) : undefined;
+        } catch {
+          /* not JSON: keep the text */
+        }
+        return { status: res.status, headers: res.headers, body: parsed };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
