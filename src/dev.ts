@@ -123,7 +123,7 @@ async function main() {
     // The demo candidacy goes through the real creation path; its key makes reruns a no-op.
     const demo = await createCandidacy(
       { db, temporal, taskQueue: config.taskQueue },
-      { id: DEMO.users[0].id, operatorId: DEMO.operators[1].id, role: 'advisor', tokenId: 'seed' },
+      { id: DEMO.users[0]!.id, operatorId: DEMO.operators[1].id, role: 'advisor', tokenId: 'seed' },
       DEMO_CANDIDACY,
       'demo-seed-candidacy-1',
     );

@@ -51,7 +51,7 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
       'the identified journal event',
     );
     assert.equal(event.seq, 1);
-    assert.equal(event.actor_user_id, DEMO.users[0].id);
+    assert.equal(event.actor_user_id, DEMO.users[0]!.id);
 
     const mail = await stack.mail.waitFor((m) => m.to.includes(body.candidate.email), 15_000);
     assert.match(mail.subject, /^Bienvenue dans votre parcours VAE — Titre professionnel Assistant de vie aux familles$/);
