@@ -9,6 +9,8 @@ type Json<T> = ColumnType<T, string, string>;
 export interface ProjectsTable {
   id: string;
   name: string;
+  /** The project lead (porteur de projet) who arbitrates escalations. */
+  lead_user_id: string | null;
   /** ProjectPolicySettings: overrides of the legal defaults, per project and per arm. */
   policy: Json<ProjectPolicySettings>;
   created_at: CreatedAt;
@@ -109,6 +111,8 @@ export interface CandidaciesTable {
   next_deadline: Timestamp | null;
   workflow_id: string;
   created_by: string;
+  /** A follow-up candidacy (remaining blocks after a partial result) points to its origin. */
+  parent_candidacy_id: string | null;
   idempotency_key: string | null;
   request_hash: string | null;
   /** False until the workflow start is confirmed; lists hide unstarted rows. */

@@ -16,7 +16,7 @@ export async function seedDemo(db: Kysely<Database>, opts: { tokensFile?: string
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('projects')
-      .values({ id: DEMO.project.id, name: DEMO.project.name, policy: JSON.stringify(DEMO.project.policy) })
+      .values({ id: DEMO.project.id, name: DEMO.project.name, lead_user_id: null, policy: JSON.stringify(DEMO.project.policy) })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     for (const op of DEMO.operators) {
@@ -40,6 +40,13 @@ export async function seedDemo(db: Kysely<Database>, opts: { tokensFile?: string
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
+    // The lead is a user, who exists only now.
+    await trx
+      .updateTable('projects')
+      .set({ lead_user_id: DEMO.users[4]!.id })
+      .where('id', '=', DEMO.project.id)
+      .where('lead_user_id', 'is', null)
+      .execute();
     const certifier = DEMO.operators[2].id;
     for (const c of DEMO.certifications) {
       await trx

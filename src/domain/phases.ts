@@ -52,21 +52,22 @@ export const TERMINAL_PHASES: readonly Phase[] = [
 ];
 
 const ALLOWED: Record<Phase, readonly Action[]> = {
-  identified: ['record-information', 'withdraw', 'request-transfer'],
-  informed: ['record-information', 'submit-admissibility', 'withdraw', 'request-transfer'],
-  admissibility_requested: ['mark-incomplete', 'decide-admissibility', 'withdraw'],
-  admissibility_incomplete: ['complete-file', 'withdraw'],
-  admissible: ['assign-coach', 'withdraw', 'request-transfer'],
-  coaching: ['log-coaching-session', 'submit-validation-file', 'resume', 'withdraw', 'request-transfer'],
-  abandonment_proposed: ['contest-abandonment', 'withdraw'],
-  validation_file_submitted: ['schedule-jury', 'withdraw'],
-  jury_scheduled: ['schedule-jury', 'record-jury-result', 'withdraw'],
-  jury_held: ['record-jury-result', 'withdraw'],
-  not_admissible: ['archive'],
-  admissibility_lapsed: ['archive'],
-  result: ['archive'],
-  withdrawn: ['archive'],
-  abandoned: ['archive'],
+  identified: ['record-information', 'withdraw', 'request-transfer', 'archive'],
+  informed: ['record-information', 'submit-admissibility', 'withdraw', 'request-transfer', 'archive'],
+  admissibility_requested: ['mark-incomplete', 'decide-admissibility', 'withdraw', 'archive'],
+  admissibility_incomplete: ['complete-file', 'withdraw', 'archive'],
+  admissible: ['assign-coach', 'withdraw', 'request-transfer', 'archive'],
+  coaching: ['log-coaching-session', 'submit-validation-file', 'resume', 'withdraw', 'request-transfer', 'archive'],
+  abandonment_proposed: ['contest-abandonment', 'withdraw', 'archive'],
+  validation_file_submitted: ['schedule-jury', 'withdraw', 'archive'],
+  jury_scheduled: ['schedule-jury', 'record-jury-result', 'withdraw', 'archive'],
+  jury_held: ['record-jury-result', 'withdraw', 'archive'],
+  // Terminal: the workflow completes; what remains (a follow-up candidacy) is a new workflow.
+  not_admissible: [],
+  admissibility_lapsed: [],
+  result: [],
+  withdrawn: [],
+  abandoned: [],
   archived: [],
 };
 

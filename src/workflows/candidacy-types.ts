@@ -1,7 +1,14 @@
 import type { ExperimentArm } from '../domain/arm.js';
+import type { ActorRef } from '../domain/candidacy/actions.js';
+import type { DeadlineView } from '../domain/candidacy/deadlines.js';
+import type { CandidacyState, InitialFacts } from '../domain/candidacy/state.js';
+import type { Timer } from '../domain/candidacy/timers.js';
 import type { Action, Phase } from '../domain/phases.js';
 import type { Policy } from '../domain/policy.js';
-import type { OperatorRole } from '../domain/roles.js';
+import type { WaitingOn } from '../domain/roles.js';
+import type { EmailRequest } from '../activities/index.js';
+
+export type Actor = ActorRef;
 
 /**
  * Workflow input: IDs, codes and the resolved policy only. Names, e-mail addresses and phone
@@ -10,53 +17,42 @@ import type { OperatorRole } from '../domain/roles.js';
 export interface CandidacyInput {
   candidacyId: string;
   projectId: string;
-  rncpCode: string;
-  targetBlocks: string[];
+  projectLeadUserId: string | null;
   arm: ExperimentArm;
-  reinforced: boolean;
-  adviceOperatorId: string;
-  certifierOperatorId: string;
-  silenceRule: 'admissible' | 'rejected';
   policy: Policy;
   createdBy: Actor;
-  /** Set by continue-as-new: the state carried over from the previous run. */
-  carriedState?: CandidacyState;
+  initial: InitialFacts;
+  /** Continue-as-new when the history grows past this many events (the server may suggest it earlier). */
+  maxHistoryEvents?: number;
+  /** Set by continue-as-new: the state and unsent e-mails carried over from the previous run. */
+  carried?: { state: CandidacyState; outbox: EmailRequest[] };
 }
 
-export interface Actor {
-  userId: string;
-  operatorId: string;
-}
-
-export interface Deadline {
-  /** Stable name, e.g. `admissibility-decision`. */
-  name: string;
-  dueAt: string;
-  /** French label for the Temporal UI and the API. */
-  label: string;
-}
-
-export interface CandidacyState {
-  phase: Phase;
-  /** Journal sequence: every transition takes the next number; e-mail keys derive from it. */
-  seq: number;
-  responsibleOperatorId: string;
-  waitingOn: { kind: 'candidate' } | { kind: 'operator'; operatorId: string; role: OperatorRole } | { kind: 'nobody' };
-  reinforced: boolean;
-  deadlines: Deadline[];
-  remindersSent: number;
-}
-
-/** What the `state` query returns: the live view of a candidacy. */
+/** What the `state` query and every action return: the live view of a candidacy. */
 export interface CandidacyView {
   candidacyId: string;
   phase: Phase;
   phaseLabel: string;
-  waitingOn: CandidacyState['waitingOn'];
-  deadlines: Deadline[];
+  waitingOn: WaitingOn;
+  responsibleOperatorId: string;
+  deadlines: DeadlineView[];
+  nextTimer: Timer | null;
   allowedActions: Action[];
-  blocks: { code: string; status: 'targeted' | 'validated' | 'not_validated' }[];
+  rncpCode: string;
+  blocks: CandidacyState['blocks'];
   remindersSent: number;
   reinforced: boolean;
   arm: ExperimentArm;
+  coaching: { sessions: number; minutes: number; startedAt: string | null; unansweredReminders: number } | null;
+  jurySession: { at: string; modality: string; place: string } | null;
+  transfer: CandidacyState['transfer'];
+  result: CandidacyState['result'];
+  pendingEmails: number;
+  seq: number;
+}
+
+/** Update argument: the action's payload and who acts (user and operator IDs). */
+export interface ActionArgs<P> {
+  payload: P;
+  actor: Actor;
 }

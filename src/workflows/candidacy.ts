@@ -1,96 +1,238 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { allowedActions, isTerminal, PHASE_LABELS_FR, type Phase } from '../domain/phases.js';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { EmailRequest, Recipient } from '../activities/index.js';
+import {
+  activeDeadlines,
+  applyAction,
+  applyTimer,
+  initialState,
+  pendingTimers,
+  validateAction,
+  waitingOn,
+  type ActionRequest,
+  type Audience,
+  type CandidacyState,
+  type Transition,
+} from '../domain/candidacy/index.js';
+import { ACTIONS, allowedActions, isTerminal, PHASE_LABELS_FR, type Phase } from '../domain/phases.js';
 import { waitingOnKey } from '../domain/roles.js';
-import type { Recipient } from '../activities/index.js';
 import { journal, mail } from './activities-proxy.js';
-import type { Actor, CandidacyInput, CandidacyState, CandidacyView } from './candidacy-types.js';
-import { stateQuery } from './messages.js';
-import { nextDeadline, publish } from './publish.js';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { ActionArgs, Actor, CandidacyInput, CandidacyView } from './candidacy-types.js';
+import { ACTION_REFUSED, actionUpdates, stateQuery } from './messages.js';
+import { publish } from './publish.js';
 
 /**
  * One candidacy, from identification to the jury's result: a long-lived workflow whose
  * state, clocks and next step live in Temporal for the months the path lasts.
+ *
+ * The rules live in src/domain/candidacy (pure): this function only runs them. Human actions
+ * are Updates whose validators refuse illegal transitions; clocks are computed from the state
+ * and slept on one at a time; e-mails go through an outbox carried across continue-as-new.
  */
-export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase }> {
-  const state: CandidacyState = input.carriedState ?? {
-    phase: 'identified',
-    seq: 0,
-    responsibleOperatorId: input.adviceOperatorId,
-    waitingOn: { kind: 'operator', operatorId: input.adviceOperatorId, role: 'advice' },
-    reinforced: input.reinforced,
-    deadlines: [],
-    remindersSent: 0,
-  };
+export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase; blocks: CandidacyState['blocks'] }> {
+  const { policy } = input;
   const workflowId = workflowInfo().workflowId;
+  let state: CandidacyState = input.carried?.state ?? initialState(input.initial);
+  const outbox: EmailRequest[] = [...(input.carried?.outbox ?? [])];
+  /** Bumped on every change so the clock loop recomputes its next timer. */
+  let changes = 0;
 
-  setHandler(stateQuery, (): CandidacyView => view(input, state));
+  const view = (): CandidacyView => {
+    const now = new Date();
+    return {
+      candidacyId: input.candidacyId,
+      phase: state.phase,
+      phaseLabel: PHASE_LABELS_FR[state.phase],
+      waitingOn: waitingOn(state),
+      responsibleOperatorId: state.responsibleOperatorId,
+      deadlines: activeDeadlines(state, policy, now),
+      nextTimer: pendingTimers(state, policy)[0] ?? null,
+      allowedActions: isTerminal(state.phase) ? [] : allowedActions(state.phase, { transferPending: state.transfer !== null }),
+      rncpCode: state.rncpCode,
+      blocks: state.blocks,
+      remindersSent: state.remindersSent,
+      reinforced: state.reinforced,
+      arm: input.arm,
+      coaching: state.coaching && {
+        sessions: state.coaching.sessions,
+        minutes: state.coaching.minutes,
+        startedAt: state.coaching.startedAt,
+        unansweredReminders: state.coaching.unansweredReminders,
+      },
+      jurySession: state.jury?.session
+        ? { at: state.jury.session.at, modality: state.jury.session.modality, place: state.jury.session.place }
+        : null,
+      transfer: state.transfer,
+      result: state.result,
+      pendingEmails: outbox.length,
+      seq: state.seq,
+    };
+  };
 
-  /** Journals a transition (idempotent on the sequence number) and refreshes the read model. */
-  async function transition(type: string, actor: Actor | null, payload: Record<string, unknown>, summary: string) {
+  function recipientOf(to: Audience): Recipient | null {
+    if (typeof to === 'object') return { kind: 'operator', operatorId: to.operatorId };
+    switch (to) {
+      case 'candidate':
+        return { kind: 'candidate' };
+      case 'advisor':
+        return { kind: 'operator', operatorId: state.adviceOperatorId };
+      case 'certifier':
+        return { kind: 'operator', operatorId: state.certifierOperatorId };
+      case 'coach':
+        return state.coachOperatorId ? { kind: 'operator', operatorId: state.coachOperatorId } : null;
+      case 'lead':
+        return input.projectLeadUserId ? { kind: 'user', userId: input.projectLeadUserId } : null;
+    }
+  }
+
+  /**
+   * Records a transition: takes the next sequence number, queues its e-mails (keys derived
+   * from the workflow ID and that number, so never sent twice), refreshes search attributes
+   * and the UI details at once, then journals it and updates the read model.
+   */
+  async function commit(transition: Transition, actor: Actor | null): Promise<void> {
     state.seq += 1;
-    const next = nextDeadline(state);
-    await journal.recordTransition.executeWithOptions({ summary }, [
+    const seq = state.seq;
+    if (transition.reminder) state.remindersSent += 1;
+    for (const email of transition.emails) {
+      const recipient = recipientOf(email.to);
+      if (!recipient) continue;
+      const who = recipient.kind === 'candidate' ? 'candidate' : Object.values(recipient)[1];
+      outbox.push({
+        key: `${workflowId}/${seq}/${email.template}/${who}`,
+        candidacyId: input.candidacyId,
+        template: email.template,
+        recipient,
+        data: email.data,
+      });
+    }
+    changes += 1;
+    const deadlines = activeDeadlines(state, policy, new Date());
+    publish({ projectId: input.projectId, arm: input.arm }, state, deadlines);
+    await journal.recordTransition.executeWithOptions({ summary: `Journal : ${transition.summary}` }, [
       {
         candidacyId: input.candidacyId,
-        seq: state.seq,
-        type,
+        seq,
+        type: transition.type,
         actorUserId: actor?.userId ?? null,
         actorOperatorId: actor?.operatorId ?? null,
         occurredAt: new Date().toISOString(),
-        payload,
+        payload: transition.payload,
         readModel: {
           phase: state.phase,
-          waitingOn: waitingOnKey(state.waitingOn),
+          waitingOn: waitingOnKey(waitingOn(state)),
           operatorId: state.responsibleOperatorId,
-          nextDeadline: next?.dueAt ?? null,
+          nextDeadline: deadlines[0]?.dueAt ?? null,
           reinforced: state.reinforced,
         },
       },
     ]);
-    publish(input, state);
   }
 
-  /** Sends one e-mail tied to the current transition: its key makes it exactly-once. */
-  async function notify(template: string, recipient: Recipient, summary: string, data: Record<string, string | number> = {}) {
-    const who = recipient.kind === 'candidate' ? 'candidate' : Object.values(recipient)[1];
-    await mail.sendEmail.executeWithOptions({ summary }, [
-      {
-        key: `${workflowId}/${state.seq}/${template}/${who}`,
-        candidacyId: input.candidacyId,
-        template,
-        recipient,
-        data,
+  async function drainOutbox(): Promise<void> {
+    const batch = outbox.slice(0, 20);
+    await Promise.all(
+      batch.map((email) =>
+        mail.sendEmail.executeWithOptions({ summary: `E-mail ${email.template}` }, [email]),
+      ),
+    );
+    outbox.splice(0, batch.length);
+  }
+
+  setHandler(stateQuery, view);
+
+  for (const action of ACTIONS) {
+    // One generic handler per action name; the domain types each payload.
+    const update = actionUpdates[action] as unknown as UpdateDefinition<CandidacyView, [ActionArgs<unknown>]>;
+    setHandler(
+      update,
+      async (args: ActionArgs<unknown>) => {
+        const req = { action, payload: args.payload, actor: args.actor } as ActionRequest;
+        const applied = applyAction(state, req, policy, new Date());
+        state = applied.state;
+        await commit(applied.transition, args.actor);
+        return view();
       },
-    ]);
+      {
+        validator: (args: ActionArgs<unknown>) => {
+          const req = { action, payload: args.payload, actor: args.actor } as ActionRequest;
+          const refusal = validateAction(state, req, policy, new Date());
+          if (refusal) {
+            throw ApplicationFailure.create({
+              type: ACTION_REFUSED,
+              message: refusal.message,
+              nonRetryable: true,
+              details: [
+                {
+                  code: refusal.code,
+                  phase: state.phase,
+                  allowedActions: allowedActions(state.phase, { transferPending: state.transfer !== null }),
+                },
+              ],
+            });
+          }
+        },
+      },
+    );
   }
 
   if (state.seq === 0) {
-    await transition(
-      'identified',
+    await commit(
+      {
+        type: 'identified',
+        payload: {
+          rncpCode: state.rncpCode,
+          targetBlocks: state.targetBlocks,
+          arm: input.arm,
+          reinforced: state.reinforced,
+        },
+        emails: [{ template: 'candidate.welcome', to: 'candidate', data: {} }],
+        summary: 'Candidature repérée',
+      },
       input.createdBy,
-      { rncpCode: input.rncpCode, targetBlocks: input.targetBlocks, arm: input.arm, reinforced: input.reinforced },
-      'Journal : candidature repérée',
     );
-    await notify('candidate.welcome', { kind: 'candidate' }, 'E-mail de bienvenue au candidat');
   } else {
-    publish(input, state);
+    publish({ projectId: input.projectId, arm: input.arm }, state, activeDeadlines(state, policy, new Date()));
   }
 
-  await condition(() => isTerminal(state.phase) && allHandlersFinished());
-  return { phase: state.phase };
-}
-
-function view(input: CandidacyInput, state: CandidacyState): CandidacyView {
-  return {
-    candidacyId: input.candidacyId,
-    phase: state.phase,
-    phaseLabel: PHASE_LABELS_FR[state.phase],
-    waitingOn: state.waitingOn,
-    deadlines: state.deadlines,
-    allowedActions: allowedActions(state.phase),
-    blocks: input.targetBlocks.map((code) => ({ code, status: 'targeted' as const })),
-    remindersSent: state.remindersSent,
-    reinforced: state.reinforced,
-    arm: input.arm,
-  };
+  // The clock loop: send what is queued, then sleep until the next clock or the next change.
+  for (;;) {
+    if (outbox.length > 0) {
+      await drainOutbox();
+      continue;
+    }
+    if (isTerminal(state.phase)) {
+      await condition(allHandlersFinished);
+      if (outbox.length === 0) break;
+      continue;
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || (input.maxHistoryEvents && info.historyLength > input.maxHistoryEvents)) {
+      await condition(allHandlersFinished);
+      if (outbox.length === 0) {
+        await continueAsNew<typeof candidacy>({ ...input, carried: { state, outbox } });
+      }
+      continue;
+    }
+    const next = pendingTimers(state, policy)[0];
+    const seen = changes;
+    const woken = () => changes !== seen || outbox.length > 0;
+    if (!next) {
+      await condition(woken);
+      continue;
+    }
+    const waitMs = Date.parse(next.dueAt) - Date.now();
+    if (waitMs > 0 && (await condition(woken, waitMs, { summary: next.summary }))) continue;
+    const fired = applyTimer(state, next, policy, new Date());
+    state = fired.state;
+    await commit(fired.transition, null);
+  }
+  return { phase: state.phase, blocks: state.blocks };
 }

@@ -1,7 +1,8 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ExperimentArm as Arm } from '../domain/arm.js';
+import { waitingOn as waitingOnOf, type CandidacyState, type DeadlineView } from '../domain/candidacy/index.js';
 import { PHASE_LABELS_FR } from '../domain/phases.js';
-import { waitingOnKey } from '../domain/roles.js';
-import type { CandidacyInput, CandidacyState } from './candidacy-types.js';
+import { waitingOnKey, type WaitingOn as WaitingOnValue } from '../domain/roles.js';
 import {
   CertificationCode,
   ExperimentArm,
@@ -13,41 +14,45 @@ import {
   WaitingOn,
 } from './search-attributes.js';
 
-export function nextDeadline(state: CandidacyState): CandidacyState['deadlines'][number] | undefined {
-  return [...state.deadlines].sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
-}
+const ROLE_FR: Record<string, string> = {
+  outreach: 'repérage',
+  advice: 'information et conseil',
+  certifier: 'certificateur',
+  coaching: 'accompagnement',
+  jury_organisation: 'organisation des jurys',
+};
 
-function waitingOnFr(state: CandidacyState): string {
-  const w = state.waitingOn;
+function waitingOnFr(w: WaitingOnValue): string {
   if (w.kind === 'candidate') return 'le candidat';
-  if (w.kind === 'nobody') return 'personne';
-  return `opérateur ${w.operatorId} (rôle ${w.role})`;
+  if (w.kind === 'nobody') return 'personne (parcours terminé)';
+  return `${ROLE_FR[w.role] ?? w.role} — opérateur ${w.operatorId}`;
 }
 
 /**
  * Makes the candidacy readable from the Temporal Web UI: search attributes to filter on,
  * and current details to read at a glance. IDs, codes and dates only.
  */
-export function publish(input: CandidacyInput, state: CandidacyState): void {
-  const next = nextDeadline(state);
+export function publish(facts: { projectId: string; arm: Arm }, state: CandidacyState, deadlines: DeadlineView[]): void {
+  const next = deadlines[0];
+  const waiting = waitingOnOf(state);
   upsertSearchAttributes([
     { key: VaeStage, value: state.phase },
-    { key: WaitingOn, value: waitingOnKey(state.waitingOn) },
+    { key: WaitingOn, value: waitingOnKey(waiting) },
     { key: OperatorId, value: state.responsibleOperatorId },
-    { key: ProjectId, value: input.projectId },
-    { key: CertificationCode, value: input.rncpCode },
-    { key: ExperimentArm, value: input.arm },
+    { key: ProjectId, value: facts.projectId },
+    { key: CertificationCode, value: state.rncpCode },
+    { key: ExperimentArm, value: facts.arm },
     { key: Reinforced, value: state.reinforced },
     { key: NextDeadline, value: next ? new Date(next.dueAt) : null },
   ]);
   const lines = [
     `**Phase** : ${PHASE_LABELS_FR[state.phase]} (\`${state.phase}\`)`,
-    `**En attente de** : ${waitingOnFr(state)}`,
+    `**En attente de** : ${waitingOnFr(waiting)}`,
     `**Prochaine échéance** : ${next ? `${next.label}, le ${next.dueAt.slice(0, 10)}` : 'aucune'}`,
-    `**Accompagnement** : ${state.reinforced ? 'renforcé' : 'standard'} · **Groupe** : ${input.arm}`,
+    `**Accompagnement** : ${state.reinforced ? 'renforcé' : 'standard'} · **Groupe** : ${facts.arm} · **Relances** : ${state.remindersSent}`,
   ];
-  if (state.deadlines.length > 1) {
-    lines.push('**Échéances en cours** :', ...state.deadlines.map((d) => `- ${d.label} : ${d.dueAt.slice(0, 10)}`));
+  if (deadlines.length > 1) {
+    lines.push('**Échéances en cours** :', ...deadlines.map((d) => `- ${d.label} : ${d.dueAt.slice(0, 10)}`));
   }
   setCurrentDetails(lines.join('\n'));
 }

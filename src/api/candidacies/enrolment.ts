@@ -27,7 +27,7 @@ function invalid(path: string, code: string, message: string): HttpError {
 export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentRequest): Promise<CandidacyInput> {
   const project = await db
     .selectFrom('projects')
-    .select(['id', 'policy'])
+    .select(['id', 'policy', 'lead_user_id'])
     .where('id', '=', req.projectId)
     .executeTakeFirst();
   if (!project) throw invalid('body.projectId', 'unknown_project', 'Projet inconnu.');
@@ -80,14 +80,18 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
   return {
     candidacyId: req.candidacyId,
     projectId: req.projectId,
-    rncpCode: req.rncpCode,
-    targetBlocks: [...req.targetBlocks].sort(),
+    projectLeadUserId: project.lead_user_id,
     arm,
-    reinforced: isReinforced(req.profile, policy),
-    adviceOperatorId,
-    certifierOperatorId: certification.certifier_operator_id,
-    silenceRule: certification.silence_rule === 'rejected' ? 'rejected' : 'admissible',
     policy,
     createdBy: req.createdBy,
+    initial: {
+      rncpCode: req.rncpCode,
+      targetBlocks: [...req.targetBlocks].sort(),
+      wholeCertification: req.targetBlocks.length === known.size,
+      certifierOperatorId: certification.certifier_operator_id,
+      silenceRule: certification.silence_rule === 'rejected' ? 'rejected' : 'admissible',
+      adviceOperatorId,
+      reinforced: isReinforced(req.profile, policy),
+    },
   };
 }

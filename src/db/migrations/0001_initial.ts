@@ -6,6 +6,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('projects')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('lead_user_id', 'uuid')
     .addColumn('policy', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
@@ -114,6 +115,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('next_deadline', 'timestamptz')
     .addColumn('workflow_id', 'text', (c) => c.notNull().unique())
     .addColumn('created_by', 'uuid', (c) => c.notNull().references('users.id'))
+    .addColumn('parent_candidacy_id', 'uuid', (c) => c.references('candidacies.id'))
     .addColumn('idempotency_key', 'text')
     .addColumn('request_hash', 'text')
     .addColumn('started', 'boolean', (c) => c.notNull().defaultTo(false))

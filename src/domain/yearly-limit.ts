@@ -1,0 +1,39 @@
+import type { ActionRefusal } from './candidacy/effects.js';
+import type { Policy } from './policy.js';
+
+export interface PastAdmissibilityRequest {
+  rncpCode: string;
+  submittedAt: string;
+  wholeCertification: boolean;
+}
+
+/**
+ * R. 6412-3 Code du travail: in a calendar year, at most one admissibility request per
+ * certification and requests for at most three different certifications. The limit does
+ * not apply to requests on skill blocks.
+ */
+export function checkYearlyLimit(
+  past: PastAdmissibilityRequest[],
+  request: { rncpCode: string; wholeCertification: boolean },
+  policy: Policy,
+  now: Date,
+): ActionRefusal | null {
+  if (!request.wholeCertification) return null;
+  const year = now.getUTCFullYear();
+  const thisYear = past.filter((p) => p.wholeCertification && new Date(p.submittedAt).getUTCFullYear() === year);
+  const sameCertification = thisYear.filter((p) => p.rncpCode === request.rncpCode).length;
+  if (sameCertification >= policy.yearlyRequestsPerCertification) {
+    return {
+      code: 'yearly_limit_certification',
+      message: `Une demande de recevabilité pour la certification ${request.rncpCode} a déjà été déposée en ${year} (limite : ${policy.yearlyRequestsPerCertification} par an, art. R. 6412-3 du code du travail). Une demande portant sur des blocs de compétences n’est pas limitée.`,
+    };
+  }
+  const certifications = new Set([...thisYear.map((p) => p.rncpCode), request.rncpCode]);
+  if (certifications.size > policy.yearlyCertifications) {
+    return {
+      code: 'yearly_limit_certifications',
+      message: `Le candidat a déjà déposé en ${year} des demandes pour ${certifications.size - 1} certifications différentes (limite : ${policy.yearlyCertifications} par an, art. R. 6412-3 du code du travail). Une demande portant sur des blocs de compétences n’est pas limitée.`,
+    };
+  }
+  return null;
+}
