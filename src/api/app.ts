@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { authenticate } from './auth.js';
+import { candidacyActionRoutes } from './candidacies/action-routes.js';
 import { candidacyRoutes } from './candidacies/routes.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   api.use(authenticate(deps.db));
   api.use(candidacyRoutes(deps, registry));
+  api.use(candidacyActionRoutes(deps, registry));
   // Routes are registered; the document is built once.
   const doc = buildOpenApiDocument(registry);
   app.get('/api/openapi.json', (_req, res) => {

@@ -77,7 +77,8 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, P extends z.ZodT
 
   router[spec.method](spec.path, async (req: Request, res: Response) => {
     const input = {
-      body: (spec.body ? parseOrThrow(spec.body, req.body, 'body') : req.body) as z.infer<B>,
+      // An action without arguments may be posted without a body.
+      body: (spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : req.body) as z.infer<B>,
       params: (spec.params ? parseOrThrow(spec.params, req.params, 'params') : req.params) as z.infer<P>,
       query: (spec.query ? parseOrThrow(spec.query, req.query, 'query') : req.query) as z.infer<Q>,
       user: res.locals.user as AuthenticatedUser | undefined,

@@ -5,7 +5,7 @@ import type { CandidacyState, InitialFacts } from '../domain/candidacy/state.js'
 import type { Timer } from '../domain/candidacy/timers.js';
 import type { Action, Phase } from '../domain/phases.js';
 import type { Policy } from '../domain/policy.js';
-import type { WaitingOn } from '../domain/roles.js';
+import type { OperatorRole, WaitingOn } from '../domain/roles.js';
 import type { EmailRequest } from '../activities/index.js';
 
 export type Actor = ActorRef;
@@ -35,6 +35,7 @@ export interface CandidacyView {
   phaseLabel: string;
   waitingOn: WaitingOn;
   responsibleOperatorId: string;
+  responsibleRole: OperatorRole;
   deadlines: DeadlineView[];
   nextTimer: Timer | null;
   allowedActions: Action[];

@@ -52,6 +52,7 @@ export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase; 
       phaseLabel: PHASE_LABELS_FR[state.phase],
       waitingOn: waitingOn(state),
       responsibleOperatorId: state.responsibleOperatorId,
+      responsibleRole: state.responsibleRole,
       deadlines: activeDeadlines(state, policy, now),
       nextTimer: pendingTimers(state, policy)[0] ?? null,
       allowedActions: isTerminal(state.phase) ? [] : allowedActions(state.phase, { transferPending: state.transfer !== null }),

@@ -27,6 +27,8 @@ export async function createCandidacy(
   user: AuthenticatedUser,
   body: CreateCandidacyBody,
   idempotencyKey: string | undefined,
+  /** A follow-up candidacy reuses its candidate and points to the candidacy it continues. */
+  link?: { candidateId: string; parentCandidacyId: string },
 ): Promise<CreateResult> {
   const { db } = deps;
   const hash = requestHash(body);
@@ -54,10 +56,10 @@ export async function createCandidacy(
 
   const candidacyId = randomUUID();
   const input = await prepareEnrolment(db, { ...enrolmentFields(body), candidacyId, createdBy: actor });
-  const candidateId = randomUUID();
+  const candidateId = link?.candidateId ?? randomUUID();
   try {
     await db.transaction().execute(async (trx) => {
-      await trx
+      if (!link) await trx
         .insertInto('candidates')
         .values({
           id: candidateId,
@@ -85,6 +87,7 @@ export async function createCandidacy(
           operator_id: input.initial.adviceOperatorId,
           workflow_id: candidacyWorkflowId(candidacyId),
           created_by: user.id,
+          parent_candidacy_id: link?.parentCandidacyId ?? null,
           idempotency_key: idempotencyKey ?? null,
           request_hash: hash,
           updated_at: new Date(),
@@ -94,12 +97,12 @@ export async function createCandidacy(
   } catch (err) {
     // Two identical requests raced on the same key: the other one won, answer with it.
     if ((err as { code?: string }).code === '23505' && idempotencyKey) {
-      return createCandidacy(deps, user, body, idempotencyKey);
+      return createCandidacy(deps, user, body, idempotencyKey, link);
     }
     throw err;
   }
 
-  await startAndMark(deps, candidacyId, body, actor, Boolean(idempotencyKey), input, candidateId);
+  await startAndMark(deps, candidacyId, body, actor, Boolean(idempotencyKey), input, link ? undefined : candidateId);
   return { candidacyId, replayed: false };
 }
 

@@ -5,6 +5,7 @@ import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../d
 import type { CandidateProfile } from '../../domain/profile.js';
 import type { Actor, CandidacyInput } from '../../workflows/candidacy-types.js';
 import { HttpError } from '../problem.js';
+import { resolveCertificationChoice } from './certification-choice.js';
 
 interface EnrolmentRequest {
   candidacyId: string;
@@ -32,33 +33,7 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
     .executeTakeFirst();
   if (!project) throw invalid('body.projectId', 'unknown_project', 'Projet inconnu.');
 
-  const certification = await db
-    .selectFrom('certifications as c')
-    .innerJoin('project_certifications as pc', 'pc.rncp_code', 'c.rncp_code')
-    .select(['c.rncp_code', 'c.certifier_operator_id', 'c.silence_rule'])
-    .where('pc.project_id', '=', req.projectId)
-    .where('c.rncp_code', '=', req.rncpCode)
-    .executeTakeFirst();
-  if (!certification) {
-    throw invalid('body.rncpCode', 'certification_not_offered', 'Cette certification n’est pas proposée par ce projet.');
-  }
-
-  const blocks = await db
-    .selectFrom('skill_blocks')
-    .select('block_code')
-    .where('rncp_code', '=', req.rncpCode)
-    .execute();
-  const known = new Set(blocks.map((b) => b.block_code));
-  const unknown = req.targetBlocks.filter((b) => !known.has(b));
-  if (unknown.length) {
-    throw new HttpError(400, 'validation_failed', 'Des blocs ne font pas partie de cette certification.', {
-      errors: unknown.map((b) => ({
-        path: `body.targetBlocks.${req.targetBlocks.indexOf(b)}`,
-        code: 'unknown_block',
-        message: `Le bloc ${b} ne fait pas partie de la certification ${req.rncpCode}.`,
-      })),
-    });
-  }
+  const choice = await resolveCertificationChoice(db, req.projectId, req.rncpCode, req.targetBlocks);
 
   // The advice operator: the caller's own when it plays that role in the project, else the project's.
   const adviceOperators = await db
@@ -85,11 +60,11 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
     policy,
     createdBy: req.createdBy,
     initial: {
-      rncpCode: req.rncpCode,
-      targetBlocks: [...req.targetBlocks].sort(),
-      wholeCertification: req.targetBlocks.length === known.size,
-      certifierOperatorId: certification.certifier_operator_id,
-      silenceRule: certification.silence_rule === 'rejected' ? 'rejected' : 'admissible',
+      rncpCode: choice.rncpCode,
+      targetBlocks: choice.targetBlocks,
+      wholeCertification: choice.wholeCertification,
+      certifierOperatorId: choice.certifierOperatorId,
+      silenceRule: choice.silenceRule,
       adviceOperatorId,
       reinforced: isReinforced(req.profile, policy),
     },

@@ -20,6 +20,7 @@ export function toSummary(row: Selectable<CandidaciesTable>) {
     waitingOn: row.waiting_on,
     operatorId: row.operator_id,
     nextDeadline: row.next_deadline ? row.next_deadline.toISOString() : null,
+    parentCandidacyId: row.parent_candidacy_id,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

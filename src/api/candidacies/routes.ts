@@ -8,6 +8,7 @@ import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
 import { createCandidacy } from './create.js';
+import { openFollowUp } from './follow-up.js';
 import { getCandidacy, listCandidacies } from './read.js';
 import {
   candidacyDetailSchema,
@@ -82,6 +83,31 @@ export function candidacyRoutes(
     },
     handler: async ({ params }, _req, res) => {
       res.json(await getCandidacy(deps.db, deps.temporal, params.id));
+    },
+  });
+
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/api/candidacies/:id/follow-up',
+    summary: 'Ouvrir un parcours complémentaire pour les blocs restants',
+    description:
+      'Après une validation partielle : crée une nouvelle candidature liée, pour le même candidat et les blocs non validés. Idempotent.',
+    tags: ['Candidatures'],
+    auth: true,
+    params: uuidParam,
+    responses: {
+      201: { description: 'Parcours complémentaire créé.', schema: candidacyDetailSchema },
+      200: { description: 'Le parcours complémentaire existait déjà.', schema: candidacyDetailSchema },
+      404: { description: 'Candidature inconnue.', schema: problemSchema },
+      409: { description: 'Pas de validation partielle à compléter.', schema: problemSchema },
+    },
+    handler: async ({ params, user }, _req, res) => {
+      const result = await openFollowUp(deps, user ?? currentUser(res), params.id);
+      const detail = await getCandidacy(deps.db, deps.temporal, result.candidacyId);
+      res
+        .status(result.created ? 201 : 200)
+        .location(`/api/candidacies/${result.candidacyId}`)
+        .json(detail);
     },
   });
 

@@ -69,6 +69,7 @@ export const candidacySummarySchema = z
     waitingOn: z.string(),
     operatorId: z.uuid(),
     nextDeadline: z.string().nullable(),
+    parentCandidacyId: z.uuid().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -126,6 +126,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('candidacies_project_phase_idx').on('candidacies').columns(['project_id', 'phase']).execute();
   await db.schema.createIndex('candidacies_operator_idx').on('candidacies').columns(['operator_id', 'next_deadline']).execute();
+  // At most one follow-up candidacy per partial result.
+  await db.schema
+    .createIndex('candidacies_parent_uq')
+    .on('candidacies')
+    .column('parent_candidacy_id')
+    .unique()
+    .where(sql.ref('parent_candidacy_id'), 'is not', null)
+    .execute();
   await db.schema.createIndex('candidacies_created_idx').on('candidacies').columns(['created_at', 'id']).execute();
 
   await db.schema

@@ -1,0 +1,76 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema.js';
+import { ACTIONS, type Action } from '../../domain/phases.js';
+import { currentUser } from '../auth.js';
+import { HttpError } from '../problem.js';
+import { defineRoute } from '../route.js';
+import { problemSchema, uuidParam } from '../schemas/common.js';
+import { prepareAction, type ActionBody } from './action-payloads.js';
+import { runAction } from './action-runner.js';
+import { ACTION_BODIES, ACTION_SUMMARIES } from './action-schemas.js';
+
+export const candidacyViewSchema = z
+  .object({
+    candidacyId: z.uuid(),
+    phase: z.string(),
+    phaseLabel: z.string(),
+    waitingOn: z.object({ kind: z.string() }).passthrough(),
+    deadlines: z.array(z.object({ name: z.string(), dueAt: z.string(), label: z.string() })),
+    allowedActions: z.array(z.string()),
+    blocks: z.array(z.object({ code: z.string(), status: z.string() })),
+    remindersSent: z.number(),
+  })
+  .passthrough()
+  .meta({ id: 'CandidacyState', description: 'État vivant du workflow (requête `state`).' });
+
+const refusalSchema = problemSchema
+  .extend({ phase: z.string().optional(), allowedActions: z.array(z.string()) })
+  .meta({ id: 'ActionRefused' });
+
+/** `POST /api/candidacies/:id/<action>`: each human action of the path, as a workflow Update. */
+export function candidacyActionRoutes(
+  deps: { db: Kysely<Database>; temporal: Client },
+  registry: OpenAPIRegistry,
+): Router {
+  const router = Router();
+  for (const action of ACTIONS) {
+    defineRoute(router, registry, {
+      method: 'post',
+      path: `/api/candidacies/:id/${action}`,
+      summary: ACTION_SUMMARIES[action],
+      description:
+        'Exécutée comme Update Temporal avec validateur : une action impossible dans la phase actuelle est refusée (409) sans rien écrire, avec la phase et les actions possibles.',
+      tags: ['Actions du parcours'],
+      auth: true,
+      params: uuidParam,
+      body: ACTION_BODIES[action],
+      responses: {
+        200: { description: 'Action enregistrée ; état vivant de la candidature.', schema: candidacyViewSchema },
+        404: { description: 'Candidature inconnue.', schema: problemSchema },
+        409: { description: 'Action refusée dans la phase actuelle (ou candidature close).', schema: refusalSchema },
+      },
+      handler: async ({ params, body, user }, _req, res) => {
+        const actor = user ?? currentUser(res);
+        const row = await deps.db
+          .selectFrom('candidacies')
+          .selectAll()
+          .where('id', '=', params.id)
+          .where('started', '=', true)
+          .executeTakeFirst();
+        if (!row) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${params.id}.`);
+        const prepared = await prepareAction(action as Action, body as ActionBody<Action>, { ...deps, row });
+        const view = await runAction(deps.temporal, row.workflow_id, action, prepared.payload, {
+          userId: actor.id,
+          operatorId: actor.operatorId,
+        });
+        await prepared.after?.();
+        res.json(view);
+      },
+    });
+  }
+  return router;
+}

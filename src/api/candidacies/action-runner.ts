@@ -1,0 +1,50 @@
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActionPayloads } from '../../domain/candidacy/actions.js';
+import type { Action } from '../../domain/phases.js';
+import type { Actor, CandidacyView } from '../../workflows/candidacy-types.js';
+import { ACTION_REFUSED, actionUpdates, stateQuery } from '../../workflows/messages.js';
+import { HttpError } from '../problem.js';
+
+/**
+ * Runs one action as a workflow Update and maps a refusal by its validator to a 409 that
+ * says the current phase and what is allowed now. A finished candidacy also answers 409.
+ */
+export async function runAction<A extends Action>(
+  temporal: Client,
+  workflowId: string,
+  action: A,
+  payload: ActionPayloads[A],
+  actor: Actor,
+): Promise<CandidacyView> {
+  const handle = temporal.workflow.getHandle(workflowId);
+  try {
+    return await handle.executeUpdate(actionUpdates[action] as never, { args: [{ payload, actor }] } as never);
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === ACTION_REFUSED) {
+      const details = (err.cause.details?.[0] ?? {}) as { code?: string; phase?: string; allowedActions?: string[] };
+      throw new HttpError(409, details.code ?? 'action_refused', err.cause.message, {
+        phase: details.phase,
+        allowedActions: details.allowedActions ?? [],
+      });
+    }
+    if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
+      throw new HttpError(409, 'candidacy_closed', 'Cette candidature est close : aucune action n’est plus possible.', {
+        allowedActions: [],
+      });
+    }
+    throw err;
+  }
+}
+
+function isCompletedError(err: unknown): boolean {
+  return /already completed|workflow execution already completed/i.test((err as Error)?.message ?? '');
+}
+
+export async function queryState(temporal: Client, workflowId: string): Promise<CandidacyView> {
+  return temporal.workflow.getHandle(workflowId).query(stateQuery);
+}

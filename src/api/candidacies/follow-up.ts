@@ -1,0 +1,71 @@
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
+import type { AuthenticatedUser } from '../auth.js';
+import { HttpError } from '../problem.js';
+import { createCandidacy } from './create.js';
+
+/**
+ * After a partial result, opens a new candidacy for the remaining blocks, linked to the first
+ * one and for the same candidate. Idempotent: a second call returns the same follow-up.
+ */
+export async function openFollowUp(
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  user: AuthenticatedUser,
+  parentId: string,
+): Promise<{ candidacyId: string; created: boolean }> {
+  const { db } = deps;
+  const parent = await db
+    .selectFrom('candidacies as c')
+    .innerJoin('candidates as p', 'p.id', 'c.candidate_id')
+    .selectAll('c')
+    .select(['p.first_name', 'p.last_name', 'p.email', 'p.phone', 'p.birth_year', 'p.qualification_level', 'p.job_situation'])
+    .where('c.id', '=', parentId)
+    .where('c.started', '=', true)
+    .executeTakeFirst();
+  if (!parent) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${parentId}.`);
+
+  const existing = await db.selectFrom('candidacies').select('id').where('parent_candidacy_id', '=', parentId).executeTakeFirst();
+  if (existing) return { candidacyId: existing.id, created: false };
+
+  const result = await db
+    .selectFrom('candidacy_events')
+    .select('payload')
+    .where('candidacy_id', '=', parentId)
+    .where('type', '=', 'jury_result_recorded')
+    .orderBy('seq', 'desc')
+    .executeTakeFirst();
+  const payload = (result?.payload ?? {}) as { outcome?: string; remainingBlocks?: string[] };
+  if (parent.phase !== 'result' || payload.outcome !== 'partial' || !payload.remainingBlocks?.length) {
+    throw new HttpError(
+      409,
+      'no_partial_result',
+      'Un parcours complémentaire ne s’ouvre qu’après une validation partielle, pour les blocs restants.',
+      { phase: parent.phase },
+    );
+  }
+  const level = QUALIFICATION_LEVELS.find((l) => l === parent.qualification_level) ?? 'none';
+  const situation = JOB_SITUATIONS.find((s) => s === parent.job_situation) ?? 'employed';
+  const created = await createCandidacy(
+    deps,
+    user,
+    {
+      projectId: parent.project_id,
+      rncpCode: parent.rncp_code,
+      targetBlocks: payload.remainingBlocks,
+      candidate: {
+        firstName: parent.first_name,
+        lastName: parent.last_name,
+        email: parent.email,
+        phone: parent.phone,
+        birthYear: parent.birth_year,
+        qualificationLevel: level,
+        jobSituation: situation,
+      },
+    },
+    `follow-up:${parentId}`,
+    { candidateId: parent.candidate_id, parentCandidacyId: parentId },
+  );
+  return { candidacyId: created.candidacyId, created: !created.replayed };
+}
