@@ -38,7 +38,13 @@ export function emailActivities(deps: ActivityDeps) {
           'UnknownRecipient',
         );
       }
-      const rendered = TEMPLATES[req.template](ctx.context);
+      let rendered;
+      try {
+        rendered = TEMPLATES[req.template](ctx.context);
+      } catch (err) {
+        // Invalid template data is a programming error: retrying cannot fix it.
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidTemplateData');
+      }
 
       return db.transaction().execute(async (trx) => {
         await trx

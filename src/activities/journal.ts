@@ -32,36 +32,36 @@ export function journalActivities({ db }: ActivityDeps) {
       return db
         .transaction()
         .execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('candidacy_events')
-          .values({
-            candidacy_id: t.candidacyId,
-            seq: t.seq,
-            type: t.type,
-            actor_user_id: t.actorUserId,
-            actor_operator_id: t.actorOperatorId,
-            occurred_at: t.occurredAt,
-            payload: JSON.stringify(t.payload),
-          })
-          .onConflict((oc) => oc.columns(['candidacy_id', 'seq']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        await trx
-          .updateTable('candidacies')
-          .set({
-            phase: t.readModel.phase,
-            waiting_on: t.readModel.waitingOn,
-            operator_id: t.readModel.operatorId,
-            next_deadline: t.readModel.nextDeadline,
-            reinforced: t.readModel.reinforced,
-            last_seq: t.seq,
-            updated_at: sql<Date>`now()`,
-          })
-          .where('id', '=', t.candidacyId)
-          .where('last_seq', '<', t.seq)
-          .execute();
-        return { inserted: inserted !== undefined };
-      })
+          const inserted = await trx
+            .insertInto('candidacy_events')
+            .values({
+              candidacy_id: t.candidacyId,
+              seq: t.seq,
+              type: t.type,
+              actor_user_id: t.actorUserId,
+              actor_operator_id: t.actorOperatorId,
+              occurred_at: t.occurredAt,
+              payload: JSON.stringify(t.payload),
+            })
+            .onConflict((oc) => oc.columns(['candidacy_id', 'seq']).doNothing())
+            .returning('id')
+            .executeTakeFirst();
+          await trx
+            .updateTable('candidacies')
+            .set({
+              phase: t.readModel.phase,
+              waiting_on: t.readModel.waitingOn,
+              operator_id: t.readModel.operatorId,
+              next_deadline: t.readModel.nextDeadline,
+              reinforced: t.readModel.reinforced,
+              last_seq: t.seq,
+              updated_at: sql<Date>`now()`,
+            })
+            .where('id', '=', t.candidacyId)
+            .where('last_seq', '<', t.seq)
+            .execute();
+          return { inserted: inserted !== undefined };
+        })
         .catch((err: unknown) => {
           // 23503: the candidacy row does not exist; retrying cannot fix that.
           if ((err as { code?: string }).code === '23503') {

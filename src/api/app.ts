@@ -28,13 +28,16 @@ export function createApp(deps: ApiDeps): Express {
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { 'script-src': ["'none'"], 'style-src': ["'self'", "'unsafe-inline'"] } },
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'none'"], 'style-src': ["'self'", "'unsafe-inline'"] },
+      },
     }),
   );
   app.use(
     pinoHttp({
       logger: deps.logger,
-      genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
+      genReqId: (req) =>
+        typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
       // Method, path and status only: query strings, headers and bodies may carry personal data.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({

@@ -19,12 +19,23 @@ export function authenticate(db: Kysely<Database>) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="parcours-vae"');
-      throw new HttpError(401, 'missing_token', 'Un jeton d’API est requis (en-tête Authorization: Bearer <jeton>).');
+      throw new HttpError(
+        401,
+        'missing_token',
+        'Un jeton d’API est requis (en-tête Authorization: Bearer <jeton>).',
+      );
     }
     const row = await db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['t.id as token_id', 't.revoked_at', 't.last_used_at', 'u.id as user_id', 'u.operator_id', 'u.role'])
+      .select([
+        't.id as token_id',
+        't.revoked_at',
+        't.last_used_at',
+        'u.id as user_id',
+        'u.operator_id',
+        'u.role',
+      ])
       .where('t.token_hash', '=', hashToken(match[1]!))
       .executeTakeFirst();
     if (!row || row.revoked_at) {
@@ -33,7 +44,11 @@ export function authenticate(db: Kysely<Database>) {
     }
     // last_used_at at minute precision: one write per token per minute at most.
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-      await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.token_id).execute();
+      await db
+        .updateTable('api_tokens')
+        .set({ last_used_at: new Date() })
+        .where('id', '=', row.token_id)
+        .execute();
     }
     res.locals.user = {
       id: row.user_id,

@@ -5,11 +5,17 @@ import { HttpError, problem, sendProblem } from './problem.js';
 /** Connection-level failures of Postgres or Temporal: the client may retry later (503). */
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string | number; name?: string; message?: string; cause?: unknown };
-  if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e.code)) {
+  if (
+    typeof e.code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e.code)
+  ) {
     return true;
   }
   if (e.name === 'ServiceError' || e.name === 'TransportError') return true;
-  if (typeof e.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message)) {
+  if (
+    typeof e.message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated/i.test(e.message)
+  ) {
     return true;
   }
   return e.cause !== undefined && e.cause !== err && isUnavailable(e.cause);
@@ -25,22 +31,38 @@ export function errorHandler(logger: Logger) {
     const e = err as { type?: string; status?: number };
     // body-parser errors: malformed JSON, too large, wrong charset.
     if (e.type === 'entity.parse.failed') {
-      return sendProblem(res, problem(400, 'malformed_json', 'Le corps de la requête n’est pas un JSON valide.'));
+      return sendProblem(
+        res,
+        problem(400, 'malformed_json', 'Le corps de la requête n’est pas un JSON valide.'),
+      );
     }
     if (e.type === 'entity.too.large') {
-      return sendProblem(res, problem(413, 'payload_too_large', 'Le corps de la requête dépasse la taille autorisée (100 ko).'));
+      return sendProblem(
+        res,
+        problem(413, 'payload_too_large', 'Le corps de la requête dépasse la taille autorisée (100 ko).'),
+      );
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return sendProblem(res, problem(e.status, 'bad_request', 'La requête ne peut pas être traitée telle quelle.'));
+      return sendProblem(
+        res,
+        problem(e.status, 'bad_request', 'La requête ne peut pas être traitée telle quelle.'),
+      );
     }
     if (isUnavailable(err)) {
       logger.warn({ err: (err as Error).message, route: req.route?.path }, 'dependency unavailable');
       return sendProblem(
         res,
-        problem(503, 'dependency_unavailable', 'Une dépendance (base de données ou moteur de workflows) est indisponible. Réessayez dans un instant.'),
+        problem(
+          503,
+          'dependency_unavailable',
+          'Une dépendance (base de données ou moteur de workflows) est indisponible. Réessayez dans un instant.',
+        ),
       );
     }
     logger.error({ err, route: req.route?.path }, 'unhandled error');
-    return sendProblem(res, problem(500, 'internal_error', 'Erreur interne inattendue ; elle a été journalisée.'));
+    return sendProblem(
+      res,
+      problem(500, 'internal_error', 'Erreur interne inattendue ; elle a été journalisée.'),
+    );
   };
 }

@@ -28,7 +28,9 @@ export function healthRoutes(deps: { db: Kysely<Database>; temporal: Client }): 
       ),
     ]);
     const ready = postgres.ok && temporal.ok;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } });
   });
   return router;
 }

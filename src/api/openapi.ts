@@ -38,7 +38,9 @@ export function renderReferencePage(doc: Doc): string {
         .map(([code, r]) => `<li><code>${escapeHtml(code)}</code> ${escapeHtml(r.description ?? '')}</li>`)
         .join('');
       const details = [
-        o.parameters?.length ? `<h4>Paramètres</h4><pre>${escapeHtml(JSON.stringify(o.parameters, null, 2))}</pre>` : '',
+        o.parameters?.length
+          ? `<h4>Paramètres</h4><pre>${escapeHtml(JSON.stringify(o.parameters, null, 2))}</pre>`
+          : '',
         o.requestBody ? `<h4>Corps</h4><pre>${escapeHtml(JSON.stringify(o.requestBody, null, 2))}</pre>` : '',
       ].join('');
       sections.push(`<section>

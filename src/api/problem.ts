@@ -37,8 +37,20 @@ const TITLES: Record<number, string> = {
   503: 'Service momentanément indisponible',
 };
 
-export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `urn:parcours-vae:problem:${code}`, title: TITLES[status] ?? 'Erreur', status, code, detail, ...extra };
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Problem {
+  return {
+    type: `urn:parcours-vae:problem:${code}`,
+    title: TITLES[status] ?? 'Erreur',
+    status,
+    code,
+    detail,
+    ...extra,
+  };
 }
 
 export function sendProblem(res: Response, p: Problem): void {

@@ -38,17 +38,19 @@ const PROBLEM_STATUSES: Record<number, string> = {
  * Declares a route once: the same zod schemas validate the request and document it in the
  * OpenAPI registry, so every route is documented by construction.
  */
-export function defineRoute<B extends z.ZodType = z.ZodUnknown, P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(
-  router: Router,
-  registry: OpenAPIRegistry,
-  spec: RouteSpec<B, P, Q>,
-): void {
+export function defineRoute<
+  B extends z.ZodType = z.ZodUnknown,
+  P extends z.ZodType = z.ZodUnknown,
+  Q extends z.ZodType = z.ZodUnknown,
+>(router: Router, registry: OpenAPIRegistry, spec: RouteSpec<B, P, Q>): void {
   const responses: Record<string, ResponseConfig> = {};
   for (const [status, r] of Object.entries(spec.responses)) {
     responses[status] = r.schema
       ? {
           description: r.description,
-          content: { [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: r.schema } },
+          content: {
+            [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: r.schema },
+          },
         }
       : { description: r.description };
   }
@@ -67,7 +69,9 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, P extends z.ZodT
     tags: spec.tags,
     security: spec.auth ? [{ bearerAuth: [] }] : [],
     request: {
-      ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+      ...(spec.body
+        ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } }
+        : {}),
       ...(spec.params ? { params: spec.params as unknown as z.ZodObject } : {}),
       ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
       ...(spec.headers ? { headers: spec.headers } : {}),

@@ -15,7 +15,8 @@ export const USER_ROLES = [
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** Who must act next on a candidacy: the candidate, or an operator in a role. */
-export type WaitingOn = { kind: 'candidate' } | { kind: 'operator'; operatorId: string; role: OperatorRole } | { kind: 'nobody' };
+export type WaitingOn =
+  { kind: 'candidate' } | { kind: 'operator'; operatorId: string; role: OperatorRole } | { kind: 'nobody' };
 
 /** The search attribute value: `candidate`, `nobody` or `<role>:<operatorId>` (IDs only). */
 export function waitingOnKey(w: WaitingOn): string {

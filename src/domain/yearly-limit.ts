@@ -20,7 +20,9 @@ export function checkYearlyLimit(
 ): ActionRefusal | null {
   if (!request.wholeCertification) return null;
   const year = now.getUTCFullYear();
-  const thisYear = past.filter((p) => p.wholeCertification && new Date(p.submittedAt).getUTCFullYear() === year);
+  const thisYear = past.filter(
+    (p) => p.wholeCertification && new Date(p.submittedAt).getUTCFullYear() === year,
+  );
   const sameCertification = thisYear.filter((p) => p.rncpCode === request.rncpCode).length;
   if (sameCertification >= policy.yearlyRequestsPerCertification) {
     return {

@@ -1,29 +1,31 @@
-import { layout, type RenderedEmail } from './layout.js';
-import { blocksLabel, type EmailContext } from './context.js';
+import type { Template } from './context.js';
+import { ADMISSIBILITY_TEMPLATES } from './templates/admissibility.js';
+import { COACHING_TEMPLATES } from './templates/coaching.js';
+import { INTAKE_TEMPLATES } from './templates/intake.js';
+import { JURY_TEMPLATES } from './templates/jury.js';
+import { OVERLAY_TEMPLATES } from './templates/overlays.js';
+
+export type { Template } from './context.js';
 
 /**
- * One template per event and recipient. The key is what the workflow names; the activity
- * loads the context and renders. French, HTML + text.
+ * One template per event and recipient, named `<recipient>.<event>`. The key is what the
+ * workflow names; the activity loads the context and renders. French, HTML + text. A
+ * template throws a TemplateDataError when a required `data` field is missing or malformed.
  */
-type Template = (ctx: EmailContext) => RenderedEmail;
-
-const hello = (ctx: EmailContext) => `Bonjour ${ctx.recipientName},`;
+export const TEMPLATE_GROUPS = {
+  intake: INTAKE_TEMPLATES,
+  admissibility: ADMISSIBILITY_TEMPLATES,
+  coaching: COACHING_TEMPLATES,
+  jury: JURY_TEMPLATES,
+  overlays: OVERLAY_TEMPLATES,
+} as const;
 
 export const TEMPLATES = {
-  'candidate.welcome': (ctx) =>
-    layout(`Bienvenue dans votre parcours VAE — ${ctx.certification.title}`, hello(ctx), {
-      paragraphs: [
-        `Votre candidature à la validation des acquis de l’expérience (VAE) pour la certification « ${ctx.certification.title} » (${ctx.certification.rncpCode}) est enregistrée.`,
-        ctx.blocks.length === 1
-          ? 'Vous visez le bloc de compétences suivant :'
-          : `Vous visez les ${ctx.blocks.length} blocs de compétences suivants :`,
-      ],
-      items: blocksLabel(ctx),
-      closing: [
-        'Prochaine étape : un conseiller en information et conseil va vous contacter pour vérifier avec vous la recevabilité de votre projet et préparer votre demande.',
-        `Référence de votre candidature : ${ctx.candidacyId}`,
-      ],
-    }),
+  ...INTAKE_TEMPLATES,
+  ...ADMISSIBILITY_TEMPLATES,
+  ...COACHING_TEMPLATES,
+  ...JURY_TEMPLATES,
+  ...OVERLAY_TEMPLATES,
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof TEMPLATES;

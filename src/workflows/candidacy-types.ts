@@ -44,7 +44,12 @@ export interface CandidacyView {
   remindersSent: number;
   reinforced: boolean;
   arm: ExperimentArm;
-  coaching: { sessions: number; minutes: number; startedAt: string | null; unansweredReminders: number } | null;
+  coaching: {
+    sessions: number;
+    minutes: number;
+    startedAt: string | null;
+    unansweredReminders: number;
+  } | null;
   jurySession: { at: string; modality: string; place: string } | null;
   transfer: CandidacyState['transfer'];
   result: CandidacyState['result'];

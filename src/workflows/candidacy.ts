@@ -36,7 +36,9 @@ import { publish } from './publish.js';
  * are Updates whose validators refuse illegal transitions; clocks are computed from the state
  * and slept on one at a time; e-mails go through an outbox carried across continue-as-new.
  */
-export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase; blocks: CandidacyState['blocks'] }> {
+export async function candidacy(
+  input: CandidacyInput,
+): Promise<{ phase: Phase; blocks: CandidacyState['blocks'] }> {
   const { policy } = input;
   const workflowId = workflowInfo().workflowId;
   let state: CandidacyState = input.carried?.state ?? initialState(input.initial);
@@ -55,7 +57,9 @@ export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase; 
       responsibleRole: state.responsibleRole,
       deadlines: activeDeadlines(state, policy, now),
       nextTimer: pendingTimers(state, policy)[0] ?? null,
-      allowedActions: isTerminal(state.phase) ? [] : allowedActions(state.phase, { transferPending: state.transfer !== null }),
+      allowedActions: isTerminal(state.phase)
+        ? []
+        : allowedActions(state.phase, { transferPending: state.transfer !== null }),
       rncpCode: state.rncpCode,
       blocks: state.blocks,
       remindersSent: state.remindersSent,
@@ -68,7 +72,11 @@ export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase; 
         unansweredReminders: state.coaching.unansweredReminders,
       },
       jurySession: state.jury?.session
-        ? { at: state.jury.session.at, modality: state.jury.session.modality, place: state.jury.session.place }
+        ? {
+            at: state.jury.session.at,
+            modality: state.jury.session.modality,
+            place: state.jury.session.place,
+          }
         : null,
       transfer: state.transfer,
       result: state.result,
@@ -200,7 +208,11 @@ export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase; 
       input.createdBy,
     );
   } else {
-    publish({ projectId: input.projectId, arm: input.arm }, state, activeDeadlines(state, policy, new Date()));
+    publish(
+      { projectId: input.projectId, arm: input.arm },
+      state,
+      activeDeadlines(state, policy, new Date()),
+    );
   }
 
   // The clock loop: send what is queued, then sleep until the next clock or the next change.
@@ -215,7 +227,10 @@ export async function candidacy(input: CandidacyInput): Promise<{ phase: Phase; 
       continue;
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || (input.maxHistoryEvents && info.historyLength > input.maxHistoryEvents)) {
+    if (
+      info.continueAsNewSuggested ||
+      (input.maxHistoryEvents && info.historyLength > input.maxHistoryEvents)
+    ) {
       await condition(allHandlersFinished);
       if (outbox.length === 0) {
         await continueAsNew<typeof candidacy>({ ...input, carried: { state, outbox } });

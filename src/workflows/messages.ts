@@ -8,9 +8,13 @@ import type { ActionArgs, CandidacyView } from './candidacy-types.js';
 export const stateQuery = defineQuery<CandidacyView>('state');
 
 /** One Update per human action, named as the API route (`record-information`, ...). */
-export type ActionUpdates = { [A in Action]: UpdateDefinition<CandidacyView, [ActionArgs<ActionPayloads[A]>], A> };
+export type ActionUpdates = {
+  [A in Action]: UpdateDefinition<CandidacyView, [ActionArgs<ActionPayloads[A]>], A>;
+};
 
-export const actionUpdates = Object.fromEntries(ACTIONS.map((a) => [a, defineUpdate(a)])) as unknown as ActionUpdates;
+export const actionUpdates = Object.fromEntries(
+  ACTIONS.map((a) => [a, defineUpdate(a)]),
+) as unknown as ActionUpdates;
 
 /** The failure type an Update validator raises when an action is refused (API: 409). */
 export const ACTION_REFUSED = 'ActionRefused';

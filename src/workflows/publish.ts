@@ -1,6 +1,10 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ExperimentArm as Arm } from '../domain/arm.js';
-import { waitingOn as waitingOnOf, type CandidacyState, type DeadlineView } from '../domain/candidacy/index.js';
+import {
+  waitingOn as waitingOnOf,
+  type CandidacyState,
+  type DeadlineView,
+} from '../domain/candidacy/index.js';
 import { PHASE_LABELS_FR } from '../domain/phases.js';
 import { waitingOnKey, type WaitingOn as WaitingOnValue } from '../domain/roles.js';
 import {
@@ -32,7 +36,11 @@ function waitingOnFr(w: WaitingOnValue): string {
  * Makes the candidacy readable from the Temporal Web UI: search attributes to filter on,
  * and current details to read at a glance. IDs, codes and dates only.
  */
-export function publish(facts: { projectId: string; arm: Arm }, state: CandidacyState, deadlines: DeadlineView[]): void {
+export function publish(
+  facts: { projectId: string; arm: Arm },
+  state: CandidacyState,
+  deadlines: DeadlineView[],
+): void {
   const next = deadlines[0];
   const waiting = waitingOnOf(state);
   upsertSearchAttributes([

@@ -43,7 +43,21 @@ function act(state: CandidacyState, req: Omit<ActionRequest, 'actor'>, now: Date
 }
 
 function informedAndSubmitted(now = t0) {
-  let s = act(fresh(), { action: 'record-information', payload: { rncpCode: 'RNCP35830', targetBlocks: ['RNCP35830BC01'], wholeCertification: false, certifierOperatorId: 'op-certifier', silenceRule: 'admissible', reinforced: false } }, now).state;
+  let s = act(
+    fresh(),
+    {
+      action: 'record-information',
+      payload: {
+        rncpCode: 'RNCP35830',
+        targetBlocks: ['RNCP35830BC01'],
+        wholeCertification: false,
+        certifierOperatorId: 'op-certifier',
+        silenceRule: 'admissible',
+        reinforced: false,
+      },
+    },
+    now,
+  ).state;
   s = act(s, { action: 'submit-admissibility', payload: {} }, now).state;
   return s;
 }
@@ -65,15 +79,25 @@ describe('admissibility clock', () => {
     const deadline = activeDeadlines(s, DEFAULT_POLICY, t0).find((d) => d.name === 'admissibility-decision');
     assert.equal(deadline?.dueAt, '2027-03-10T09:00:00.000Z');
     const timers = pendingTimers(s, DEFAULT_POLICY).map((t) => t.kind);
-    assert.deepEqual(timers, ['admissibility-warning-share', 'admissibility-warning-before', 'admissibility-deadline']);
+    assert.deepEqual(timers, [
+      'admissibility-warning-share',
+      'admissibility-warning-before',
+      'admissibility-deadline',
+    ]);
   });
 
   it('is suspended while the file is incomplete and resumes with the time left', () => {
     let s = informedAndSubmitted();
     s = act(s, { action: 'mark-incomplete', payload: { missingItems: ['identity_document'] } }, at(10)).state;
     assert.equal(s.phase, 'admissibility_incomplete');
-    assert.ok(!pendingTimers(s, DEFAULT_POLICY).some((t) => t.kind === 'admissibility-deadline'), 'no decision timer while suspended');
-    assert.deepEqual(pendingTimers(s, DEFAULT_POLICY).map((t) => t.kind), ['incomplete-reminder', 'incomplete-lapse']);
+    assert.ok(
+      !pendingTimers(s, DEFAULT_POLICY).some((t) => t.kind === 'admissibility-deadline'),
+      'no decision timer while suspended',
+    );
+    assert.deepEqual(
+      pendingTimers(s, DEFAULT_POLICY).map((t) => t.kind),
+      ['incomplete-reminder', 'incomplete-lapse'],
+    );
     s = act(s, { action: 'complete-file', payload: {} }, at(30)).state;
     const due = pendingTimers(s, DEFAULT_POLICY).find((t) => t.kind === 'admissibility-deadline')!;
     // 59 days in total (Jan 10 → Mar 10), 10 used before the pause: 49 left from day 30.
@@ -91,7 +115,12 @@ describe('admissibility clock', () => {
       'candidate.admissibility_decision',
       'certifier.implicit_decision',
     ]);
-    const no = applyTimer({ ...s, silenceRule: 'rejected' }, deadline, DEFAULT_POLICY, new Date(deadline.dueAt));
+    const no = applyTimer(
+      { ...s, silenceRule: 'rejected' },
+      deadline,
+      DEFAULT_POLICY,
+      new Date(deadline.dueAt),
+    );
     assert.equal(no.state.phase, 'not_admissible');
   });
 
@@ -107,27 +136,84 @@ describe('admissibility clock', () => {
 
 describe('actions and phases', () => {
   it('refuses an action outside its phase with the reason', () => {
-    const refusal = validateAction(fresh(), { action: 'decide-admissibility', payload: { admissible: true, reasons: [] }, actor }, DEFAULT_POLICY, t0);
+    const refusal = validateAction(
+      fresh(),
+      { action: 'decide-admissibility', payload: { admissible: true, reasons: [] }, actor },
+      DEFAULT_POLICY,
+      t0,
+    );
     assert.equal(refusal?.code, 'action_not_allowed');
     assert.match(refusal!.message, /Repéré/);
   });
 
   it('requires reasons for a rejection and a lead time for the convocation', () => {
     const s = informedAndSubmitted();
-    assert.equal(validateAction(s, { action: 'decide-admissibility', payload: { admissible: false, reasons: [] }, actor }, DEFAULT_POLICY, t0)?.code, 'reasons_required');
+    assert.equal(
+      validateAction(
+        s,
+        { action: 'decide-admissibility', payload: { admissible: false, reasons: [] }, actor },
+        DEFAULT_POLICY,
+        t0,
+      )?.code,
+      'reasons_required',
+    );
   });
 
   it('checks that a jury result is consistent with the blocks', () => {
     let s = informedAndSubmitted();
     s = act(s, { action: 'decide-admissibility', payload: { admissible: true, reasons: [] } }, at(1)).state;
     s = act(s, { action: 'assign-coach', payload: { coachOperatorId: 'op-coach' } }, at(2)).state;
-    s = act(s, { action: 'log-coaching-session', payload: { date: at(3).toISOString(), durationMinutes: 60, modality: 'remote' } }, at(3)).state;
+    s = act(
+      s,
+      {
+        action: 'log-coaching-session',
+        payload: { date: at(3).toISOString(), durationMinutes: 60, modality: 'remote' },
+      },
+      at(3),
+    ).state;
     s = act(s, { action: 'submit-validation-file', payload: {} }, at(100)).state;
-    assert.equal(validateAction(s, { action: 'schedule-jury', payload: { sessionAt: at(105).toISOString(), modality: 'remote', place: 'https://visio' }, actor }, DEFAULT_POLICY, at(100))?.code, 'convocation_lead_time');
-    s = act(s, { action: 'schedule-jury', payload: { sessionAt: at(130).toISOString(), modality: 'remote', place: 'https://visio' } }, at(100)).state;
-    const early = validateAction(s, { action: 'record-jury-result', payload: { outcome: 'full', blocks: [{ code: 'RNCP35830BC01', validated: true }] }, actor }, DEFAULT_POLICY, at(120));
+    assert.equal(
+      validateAction(
+        s,
+        {
+          action: 'schedule-jury',
+          payload: { sessionAt: at(105).toISOString(), modality: 'remote', place: 'https://visio' },
+          actor,
+        },
+        DEFAULT_POLICY,
+        at(100),
+      )?.code,
+      'convocation_lead_time',
+    );
+    s = act(
+      s,
+      {
+        action: 'schedule-jury',
+        payload: { sessionAt: at(130).toISOString(), modality: 'remote', place: 'https://visio' },
+      },
+      at(100),
+    ).state;
+    const early = validateAction(
+      s,
+      {
+        action: 'record-jury-result',
+        payload: { outcome: 'full', blocks: [{ code: 'RNCP35830BC01', validated: true }] },
+        actor,
+      },
+      DEFAULT_POLICY,
+      at(120),
+    );
     assert.equal(early?.code, 'jury_not_held');
-    const wrong = validateAction(s, { action: 'record-jury-result', payload: { outcome: 'partial', blocks: [{ code: 'RNCP35830BC01', validated: true }] }, actor }, DEFAULT_POLICY, at(131));
+    const wrong = validateAction(
+      s,
+      {
+        action: 'record-jury-result',
+        payload: { outcome: 'partial', blocks: [{ code: 'RNCP35830BC01', validated: true }] },
+        actor,
+      },
+      DEFAULT_POLICY,
+      at(131),
+    );
     assert.equal(wrong?.code, 'inconsistent_result');
   });
 });
@@ -168,9 +254,18 @@ describe('inactivity reminders', () => {
 
 describe('policy, arms, reinforced coaching, yearly limit', () => {
   it('resolves legal defaults, then project, then arm overrides', () => {
-    const p = resolvePolicy({ overrides: { convocationLeadTime: { days: 20 } }, arms: { test: { convocationLeadTime: { days: 10 } } } }, 'test');
+    const p = resolvePolicy(
+      {
+        overrides: { convocationLeadTime: { days: 20 } },
+        arms: { test: { convocationLeadTime: { days: 10 } } },
+      },
+      'test',
+    );
     assert.deepEqual(p.convocationLeadTime, { days: 10 });
-    assert.deepEqual(resolvePolicy({ overrides: { convocationLeadTime: { days: 20 } } }, 'control').convocationLeadTime, { days: 20 });
+    assert.deepEqual(
+      resolvePolicy({ overrides: { convocationLeadTime: { days: 20 } } }, 'control').convocationLeadTime,
+      { days: 20 },
+    );
     assert.deepEqual(resolvePolicy({}).admissibilityDecisionDeadline, { months: 2 });
   });
 
@@ -185,18 +280,48 @@ describe('policy, arms, reinforced coaching, yearly limit', () => {
   });
 
   it('reinforces coaching for low qualification or a threatened job', () => {
-    assert.equal(isReinforced({ qualificationLevel: 'none', jobSituation: 'employed' }, DEFAULT_POLICY), true);
-    assert.equal(isReinforced({ qualificationLevel: 'level5', jobSituation: 'employed_job_threatened' }, DEFAULT_POLICY), true);
-    assert.equal(isReinforced({ qualificationLevel: 'level5', jobSituation: 'employed' }, DEFAULT_POLICY), false);
+    assert.equal(
+      isReinforced({ qualificationLevel: 'none', jobSituation: 'employed' }, DEFAULT_POLICY),
+      true,
+    );
+    assert.equal(
+      isReinforced({ qualificationLevel: 'level5', jobSituation: 'employed_job_threatened' }, DEFAULT_POLICY),
+      true,
+    );
+    assert.equal(
+      isReinforced({ qualificationLevel: 'level5', jobSituation: 'employed' }, DEFAULT_POLICY),
+      false,
+    );
   });
 
   it('limits whole-certification requests per calendar year, never block requests (R. 6412-3)', () => {
     const now = new Date('2027-06-01T00:00:00Z');
     const past = [{ rncpCode: 'RNCP1', submittedAt: '2027-02-01T00:00:00Z', wholeCertification: true }];
-    assert.equal(checkYearlyLimit(past, { rncpCode: 'RNCP1', wholeCertification: true }, DEFAULT_POLICY, now)?.code, 'yearly_limit_certification');
-    assert.equal(checkYearlyLimit(past, { rncpCode: 'RNCP1', wholeCertification: false }, DEFAULT_POLICY, now), null);
-    assert.equal(checkYearlyLimit([{ ...past[0]!, submittedAt: '2026-12-01T00:00:00Z' }], { rncpCode: 'RNCP1', wholeCertification: true }, DEFAULT_POLICY, now), null);
-    const three = ['RNCP1', 'RNCP2', 'RNCP3'].map((rncpCode) => ({ rncpCode, submittedAt: '2027-03-01T00:00:00Z', wholeCertification: true }));
-    assert.equal(checkYearlyLimit(three, { rncpCode: 'RNCP4', wholeCertification: true }, DEFAULT_POLICY, now)?.code, 'yearly_limit_certifications');
+    assert.equal(
+      checkYearlyLimit(past, { rncpCode: 'RNCP1', wholeCertification: true }, DEFAULT_POLICY, now)?.code,
+      'yearly_limit_certification',
+    );
+    assert.equal(
+      checkYearlyLimit(past, { rncpCode: 'RNCP1', wholeCertification: false }, DEFAULT_POLICY, now),
+      null,
+    );
+    assert.equal(
+      checkYearlyLimit(
+        [{ ...past[0]!, submittedAt: '2026-12-01T00:00:00Z' }],
+        { rncpCode: 'RNCP1', wholeCertification: true },
+        DEFAULT_POLICY,
+        now,
+      ),
+      null,
+    );
+    const three = ['RNCP1', 'RNCP2', 'RNCP3'].map((rncpCode) => ({
+      rncpCode,
+      submittedAt: '2027-03-01T00:00:00Z',
+      wholeCertification: true,
+    }));
+    assert.equal(
+      checkYearlyLimit(three, { rncpCode: 'RNCP4', wholeCertification: true }, DEFAULT_POLICY, now)?.code,
+      'yearly_limit_certifications',
+    );
   });
 });

@@ -26,7 +26,11 @@ export interface PreparedAction<A extends Action> {
 }
 
 async function projectPolicy(db: Kysely<Database>, row: Selectable<CandidaciesTable>) {
-  const project = await db.selectFrom('projects').select('policy').where('id', '=', row.project_id).executeTakeFirstOrThrow();
+  const project = await db
+    .selectFrom('projects')
+    .select('policy')
+    .where('id', '=', row.project_id)
+    .executeTakeFirstOrThrow();
   return resolvePolicy(project.policy as ProjectPolicySettings, row.arm === 'test' ? 'test' : 'control');
 }
 
@@ -45,7 +49,11 @@ async function operatorHoldsRole(db: Kysely<Database>, projectId: string, operat
  * Turns a validated request body into the workflow's payload, with what only Postgres knows
  * (the project's offer, operators' roles, the yearly limit across candidacies).
  */
-export async function prepareAction<A extends Action>(action: A, body: ActionBody<A>, ctx: Ctx): Promise<PreparedAction<A>> {
+export async function prepareAction<A extends Action>(
+  action: A,
+  body: ActionBody<A>,
+  ctx: Ctx,
+): Promise<PreparedAction<A>> {
   const { db, row } = ctx;
   switch (action) {
     case 'record-information': {
@@ -59,7 +67,10 @@ export async function prepareAction<A extends Action>(action: A, body: ActionBod
           await db.transaction().execute(async (trx) => {
             await trx
               .updateTable('candidates')
-              .set({ qualification_level: b.profile.qualificationLevel, job_situation: b.profile.jobSituation })
+              .set({
+                qualification_level: b.profile.qualificationLevel,
+                job_situation: b.profile.jobSituation,
+              })
               .where('id', '=', row.candidate_id)
               .execute();
             await trx
@@ -73,7 +84,11 @@ export async function prepareAction<A extends Action>(action: A, body: ActionBod
     }
     case 'submit-admissibility': {
       const live = await queryState(ctx.temporal, row.workflow_id);
-      const blocks = await db.selectFrom('skill_blocks').select('block_code').where('rncp_code', '=', live.rncpCode).execute();
+      const blocks = await db
+        .selectFrom('skill_blocks')
+        .select('block_code')
+        .where('rncp_code', '=', live.rncpCode)
+        .execute();
       const wholeCertification = live.blocks.length === blocks.length;
       const past = await db
         .selectFrom('candidacy_events as e')
@@ -85,7 +100,10 @@ export async function prepareAction<A extends Action>(action: A, body: ActionBod
         .where(
           sql<string>`lower(p.email)`,
           '=',
-          db.selectFrom('candidates').select(sql<string>`lower(email)`.as('e')).where('id', '=', row.candidate_id),
+          db
+            .selectFrom('candidates')
+            .select(sql<string>`lower(email)`.as('e'))
+            .where('id', '=', row.candidate_id),
         )
         .execute();
       const refusal = checkYearlyLimit(
@@ -98,15 +116,30 @@ export async function prepareAction<A extends Action>(action: A, body: ActionBod
         await projectPolicy(db, row),
         new Date(),
       );
-      if (refusal) throw new HttpError(409, refusal.code, refusal.message, { phase: live.phase, allowedActions: live.allowedActions });
+      if (refusal)
+        throw new HttpError(409, refusal.code, refusal.message, {
+          phase: live.phase,
+          allowedActions: live.allowedActions,
+        });
       return { payload: {} as ActionPayloads[A] };
     }
     case 'assign-coach': {
       const b = body as ActionBody<'assign-coach'>;
       if (!(await operatorHoldsRole(db, row.project_id, b.coachOperatorId, 'coaching'))) {
-        throw new HttpError(400, 'validation_failed', 'Cet opérateur n’assure pas l’accompagnement dans ce projet.', {
-          errors: [{ path: 'body.coachOperatorId', code: 'not_a_coaching_operator', message: 'Opérateur d’accompagnement inconnu dans ce projet.' }],
-        });
+        throw new HttpError(
+          400,
+          'validation_failed',
+          'Cet opérateur n’assure pas l’accompagnement dans ce projet.',
+          {
+            errors: [
+              {
+                path: 'body.coachOperatorId',
+                code: 'not_a_coaching_operator',
+                message: 'Opérateur d’accompagnement inconnu dans ce projet.',
+              },
+            ],
+          },
+        );
       }
       return { payload: b as ActionPayloads[A] };
     }
@@ -114,9 +147,20 @@ export async function prepareAction<A extends Action>(action: A, body: ActionBod
       const b = body as ActionBody<'request-transfer'>;
       const live = await queryState(ctx.temporal, row.workflow_id);
       if (!(await operatorHoldsRole(db, row.project_id, b.toOperatorId, live.responsibleRole))) {
-        throw new HttpError(400, 'validation_failed', 'L’opérateur destinataire doit tenir le même rôle dans ce projet.', {
-          errors: [{ path: 'body.toOperatorId', code: 'role_mismatch', message: `Rôle attendu : ${live.responsibleRole}.` }],
-        });
+        throw new HttpError(
+          400,
+          'validation_failed',
+          'L’opérateur destinataire doit tenir le même rôle dans ce projet.',
+          {
+            errors: [
+              {
+                path: 'body.toOperatorId',
+                code: 'role_mismatch',
+                message: `Rôle attendu : ${live.responsibleRole}.`,
+              },
+            ],
+          },
+        );
       }
       return { payload: b as ActionPayloads[A] };
     }

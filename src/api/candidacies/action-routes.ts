@@ -49,9 +49,15 @@ export function candidacyActionRoutes(
       params: uuidParam,
       body: ACTION_BODIES[action],
       responses: {
-        200: { description: 'Action enregistrée ; état vivant de la candidature.', schema: candidacyViewSchema },
+        200: {
+          description: 'Action enregistrée ; état vivant de la candidature.',
+          schema: candidacyViewSchema,
+        },
         404: { description: 'Candidature inconnue.', schema: problemSchema },
-        409: { description: 'Action refusée dans la phase actuelle (ou candidature close).', schema: refusalSchema },
+        409: {
+          description: 'Action refusée dans la phase actuelle (ou candidature close).',
+          schema: refusalSchema,
+        },
       },
       handler: async ({ params, body, user }, _req, res) => {
         const actor = user ?? currentUser(res);

@@ -1,8 +1,4 @@
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
 import type { Action } from '../../domain/phases.js';
@@ -23,19 +19,35 @@ export async function runAction<A extends Action>(
 ): Promise<CandidacyView> {
   const handle = temporal.workflow.getHandle(workflowId);
   try {
-    return await handle.executeUpdate(actionUpdates[action] as never, { args: [{ payload, actor }] } as never);
+    return await handle.executeUpdate(
+      actionUpdates[action] as never,
+      { args: [{ payload, actor }] } as never,
+    );
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === ACTION_REFUSED) {
-      const details = (err.cause.details?.[0] ?? {}) as { code?: string; phase?: string; allowedActions?: string[] };
+    if (
+      err instanceof WorkflowUpdateFailedError &&
+      err.cause instanceof ApplicationFailure &&
+      err.cause.type === ACTION_REFUSED
+    ) {
+      const details = (err.cause.details?.[0] ?? {}) as {
+        code?: string;
+        phase?: string;
+        allowedActions?: string[];
+      };
       throw new HttpError(409, details.code ?? 'action_refused', err.cause.message, {
         phase: details.phase,
         allowedActions: details.allowedActions ?? [],
       });
     }
     if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
-      throw new HttpError(409, 'candidacy_closed', 'Cette candidature est close : aucune action n’est plus possible.', {
-        allowedActions: [],
-      });
+      throw new HttpError(
+        409,
+        'candidacy_closed',
+        'Cette candidature est close : aucune action n’est plus possible.',
+        {
+          allowedActions: [],
+        },
+      );
     }
     throw err;
   }

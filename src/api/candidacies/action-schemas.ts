@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { INADMISSIBILITY_REASON_CODES, MISSING_ITEM_CODES } from '../../domain/codes.js';
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
-import { COACHING_MODALITIES, TRANSFER_REASON_CODES, WITHDRAWAL_REASON_CODES } from '../../domain/reason-codes.js';
+import {
+  COACHING_MODALITIES,
+  TRANSFER_REASON_CODES,
+  WITHDRAWAL_REASON_CODES,
+} from '../../domain/reason-codes.js';
 
 const empty = z.object({}).strict();
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -10,10 +14,18 @@ const isoDateTime = z.iso.datetime({ offset: true });
 export const ACTION_BODIES = {
   'record-information': z
     .object({
-      eligibilityChecked: z.literal(true).meta({ description: 'Le conseiller atteste avoir vérifié l’éligibilité.' }),
+      eligibilityChecked: z
+        .literal(true)
+        .meta({ description: 'Le conseiller atteste avoir vérifié l’éligibilité.' }),
       rncpCode: z.string().regex(/^RNCP\d{3,6}$/),
       targetBlocks: z
-        .union([z.literal('all'), z.array(z.string().regex(/^RNCP\d{3,6}BC\d{2}$/)).min(1).max(30)])
+        .union([
+          z.literal('all'),
+          z
+            .array(z.string().regex(/^RNCP\d{3,6}BC\d{2}$/))
+            .min(1)
+            .max(30),
+        ])
         .meta({ description: 'Un, plusieurs blocs, ou "all" pour la certification entière.' }),
       profile: z
         .object({ qualificationLevel: z.enum(QUALIFICATION_LEVELS), jobSituation: z.enum(JOB_SITUATIONS) })
@@ -30,7 +42,10 @@ export const ACTION_BODIES = {
   'decide-admissibility': z
     .object({
       admissible: z.boolean(),
-      reasons: z.array(z.enum(INADMISSIBILITY_REASON_CODES)).max(INADMISSIBILITY_REASON_CODES.length).default([]),
+      reasons: z
+        .array(z.enum(INADMISSIBILITY_REASON_CODES))
+        .max(INADMISSIBILITY_REASON_CODES.length)
+        .default([]),
     })
     .strict()
     .meta({ id: 'DecideAdmissibility' }),
@@ -48,7 +63,12 @@ export const ACTION_BODIES = {
     .object({
       sessionAt: isoDateTime,
       modality: z.enum(['on_site', 'remote']),
-      place: z.string().trim().min(3).max(300).meta({ description: 'Adresse du centre d’examen ou lien de la salle virtuelle.' }),
+      place: z
+        .string()
+        .trim()
+        .min(3)
+        .max(300)
+        .meta({ description: 'Adresse du centre d’examen ou lien de la salle virtuelle.' }),
     })
     .strict()
     .meta({ id: 'ScheduleJury' }),
@@ -62,7 +82,10 @@ export const ACTION_BODIES = {
     })
     .strict()
     .meta({ id: 'RecordJuryResult' }),
-  withdraw: z.object({ reason: z.enum(WITHDRAWAL_REASON_CODES) }).strict().meta({ id: 'Withdraw' }),
+  withdraw: z
+    .object({ reason: z.enum(WITHDRAWAL_REASON_CODES) })
+    .strict()
+    .meta({ id: 'Withdraw' }),
   'request-transfer': z
     .object({ toOperatorId: z.uuid(), reason: z.enum(TRANSFER_REASON_CODES) })
     .strict()

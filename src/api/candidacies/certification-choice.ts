@@ -32,9 +32,17 @@ export async function resolveCertificationChoice(
     .where('c.rncp_code', '=', rncpCode)
     .executeTakeFirst();
   if (!certification) {
-    throw invalid('body.rncpCode', 'certification_not_offered', 'Cette certification n’est pas proposée par ce projet.');
+    throw invalid(
+      'body.rncpCode',
+      'certification_not_offered',
+      'Cette certification n’est pas proposée par ce projet.',
+    );
   }
-  const blocks = await db.selectFrom('skill_blocks').select('block_code').where('rncp_code', '=', rncpCode).execute();
+  const blocks = await db
+    .selectFrom('skill_blocks')
+    .select('block_code')
+    .where('rncp_code', '=', rncpCode)
+    .execute();
   const known = new Set(blocks.map((b) => b.block_code));
   const chosen = targetBlocks === 'all' ? [...known] : targetBlocks;
   if (new Set(chosen).size !== chosen.length) {

@@ -59,19 +59,20 @@ export async function createCandidacy(
   const candidateId = link?.candidateId ?? randomUUID();
   try {
     await db.transaction().execute(async (trx) => {
-      if (!link) await trx
-        .insertInto('candidates')
-        .values({
-          id: candidateId,
-          first_name: body.candidate.firstName,
-          last_name: body.candidate.lastName,
-          email: body.candidate.email,
-          phone: body.candidate.phone,
-          birth_year: body.candidate.birthYear,
-          qualification_level: body.candidate.qualificationLevel,
-          job_situation: body.candidate.jobSituation,
-        })
-        .execute();
+      if (!link)
+        await trx
+          .insertInto('candidates')
+          .values({
+            id: candidateId,
+            first_name: body.candidate.firstName,
+            last_name: body.candidate.lastName,
+            email: body.candidate.email,
+            phone: body.candidate.phone,
+            birth_year: body.candidate.birthYear,
+            qualification_level: body.candidate.qualificationLevel,
+            job_situation: body.candidate.jobSituation,
+          })
+          .execute();
       await trx
         .insertInto('candidacies')
         .values({
@@ -102,7 +103,15 @@ export async function createCandidacy(
     throw err;
   }
 
-  await startAndMark(deps, candidacyId, body, actor, Boolean(idempotencyKey), input, link ? undefined : candidateId);
+  await startAndMark(
+    deps,
+    candidacyId,
+    body,
+    actor,
+    Boolean(idempotencyKey),
+    input,
+    link ? undefined : candidateId,
+  );
   return { candidacyId, replayed: false };
 }
 
@@ -111,7 +120,10 @@ function enrolmentFields(body: CreateCandidacyBody) {
     projectId: body.projectId,
     rncpCode: body.rncpCode,
     targetBlocks: body.targetBlocks,
-    profile: { qualificationLevel: body.candidate.qualificationLevel, jobSituation: body.candidate.jobSituation },
+    profile: {
+      qualificationLevel: body.candidate.qualificationLevel,
+      jobSituation: body.candidate.jobSituation,
+    },
   };
 }
 
@@ -124,7 +136,9 @@ async function startAndMark(
   prepared?: Awaited<ReturnType<typeof prepareEnrolment>>,
   candidateId?: string,
 ): Promise<void> {
-  const input = prepared ?? (await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }));
+  const input =
+    prepared ??
+    (await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }));
   try {
     await startCandidacyWorkflow(deps.temporal, deps.taskQueue, input);
   } catch (err) {

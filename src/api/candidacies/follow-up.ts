@@ -20,13 +20,25 @@ export async function openFollowUp(
     .selectFrom('candidacies as c')
     .innerJoin('candidates as p', 'p.id', 'c.candidate_id')
     .selectAll('c')
-    .select(['p.first_name', 'p.last_name', 'p.email', 'p.phone', 'p.birth_year', 'p.qualification_level', 'p.job_situation'])
+    .select([
+      'p.first_name',
+      'p.last_name',
+      'p.email',
+      'p.phone',
+      'p.birth_year',
+      'p.qualification_level',
+      'p.job_situation',
+    ])
     .where('c.id', '=', parentId)
     .where('c.started', '=', true)
     .executeTakeFirst();
   if (!parent) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${parentId}.`);
 
-  const existing = await db.selectFrom('candidacies').select('id').where('parent_candidacy_id', '=', parentId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('candidacies')
+    .select('id')
+    .where('parent_candidacy_id', '=', parentId)
+    .executeTakeFirst();
   if (existing) return { candidacyId: existing.id, created: false };
 
   const result = await db

@@ -41,9 +41,16 @@ export function candidacyRoutes(
     handler: async ({ body, user }, req, res) => {
       const key = req.get('idempotency-key') || undefined;
       if (key !== undefined && (key.length < 8 || key.length > 200)) {
-        throw new HttpError(400, 'validation_failed', 'L’en-tête Idempotency-Key doit faire de 8 à 200 caractères.', {
-          errors: [{ path: 'headers.idempotency-key', code: 'too_small_or_big', message: '8 à 200 caractères' }],
-        });
+        throw new HttpError(
+          400,
+          'validation_failed',
+          'L’en-tête Idempotency-Key doit faire de 8 à 200 caractères.',
+          {
+            errors: [
+              { path: 'headers.idempotency-key', code: 'too_small_or_big', message: '8 à 200 caractères' },
+            ],
+          },
+        );
       }
       const result = await createCandidacy(deps, user ?? currentUser(res), body, key);
       const detail = await getCandidacy(deps.db, deps.temporal, result.candidacyId);

@@ -91,7 +91,9 @@ export const candidacyDetailSchema = candidacySummarySchema
       .object({})
       .passthrough()
       .nullable()
-      .meta({ description: 'État vivant du workflow (requête Temporal `state`) ; null si Temporal est injoignable.' }),
+      .meta({
+        description: 'État vivant du workflow (requête Temporal `state`) ; null si Temporal est injoignable.',
+      }),
   })
   .meta({ id: 'CandidacyDetail' });
 

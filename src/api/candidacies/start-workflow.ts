@@ -18,7 +18,11 @@ export function candidacyWorkflowId(candidacyId: string): string {
  * Starts (or finds) the candidacy workflow. Idempotent: an already running workflow with the
  * same id is reused, and a closed one is never started again for the same candidacy.
  */
-export async function startCandidacyWorkflow(client: Client, taskQueue: string, input: CandidacyInput): Promise<void> {
+export async function startCandidacyWorkflow(
+  client: Client,
+  taskQueue: string,
+  input: CandidacyInput,
+): Promise<void> {
   const i = input.initial;
   await client.workflow.start('candidacy', {
     workflowId: candidacyWorkflowId(input.candidacyId),

@@ -39,7 +39,9 @@ export interface ActorRef {
   operatorId: string;
 }
 
-export type ActionRequest = { [A in Action]: { action: A; payload: ActionPayloads[A]; actor: ActorRef } }[Action];
+export type ActionRequest = {
+  [A in Action]: { action: A; payload: ActionPayloads[A]; actor: ActorRef };
+}[Action];
 
 const refuse = (code: string, message: string): ActionRefusal => ({ code, message });
 
@@ -47,7 +49,12 @@ const refuse = (code: string, message: string): ActionRefusal => ({ code, messag
  * Checks an action against the state (the Update validator): phase first, then the rule of
  * the action. Returns null when allowed. Pure, so the API can explain a refusal.
  */
-export function validateAction(state: CandidacyState, req: ActionRequest, policy: Policy, now: Date): ActionRefusal | null {
+export function validateAction(
+  state: CandidacyState,
+  req: ActionRequest,
+  policy: Policy,
+  now: Date,
+): ActionRefusal | null {
   const allowed = allowedActions(state.phase, { transferPending: state.transfer !== null });
   if (!allowed.includes(req.action)) {
     return refuse(
@@ -57,10 +64,12 @@ export function validateAction(state: CandidacyState, req: ActionRequest, policy
   }
   switch (req.action) {
     case 'record-information':
-      if (req.payload.targetBlocks.length === 0) return refuse('no_blocks', 'Au moins un bloc de compétences doit être visé.');
+      if (req.payload.targetBlocks.length === 0)
+        return refuse('no_blocks', 'Au moins un bloc de compétences doit être visé.');
       return null;
     case 'mark-incomplete':
-      if (req.payload.missingItems.length === 0) return refuse('no_missing_items', 'Indiquez au moins une pièce manquante.');
+      if (req.payload.missingItems.length === 0)
+        return refuse('no_missing_items', 'Indiquez au moins une pièce manquante.');
       return null;
     case 'decide-admissibility':
       if (!req.payload.admissible && req.payload.reasons.length === 0) {
@@ -70,13 +79,19 @@ export function validateAction(state: CandidacyState, req: ActionRequest, policy
     case 'log-coaching-session': {
       const at = Date.parse(req.payload.date);
       if (Number.isNaN(at) || at > now.getTime() + 60_000) {
-        return refuse('session_in_future', 'Une séance d’accompagnement ne peut être saisie qu’une fois tenue.');
+        return refuse(
+          'session_in_future',
+          'Une séance d’accompagnement ne peut être saisie qu’une fois tenue.',
+        );
       }
       return null;
     }
     case 'submit-validation-file':
       if (!state.coaching?.startedAt) {
-        return refuse('coaching_not_started', 'Aucune séance d’accompagnement n’a été saisie avant le dépôt du dossier de validation.');
+        return refuse(
+          'coaching_not_started',
+          'Aucune séance d’accompagnement n’a été saisie avant le dépôt du dossier de validation.',
+        );
       }
       return null;
     case 'schedule-jury': {
@@ -119,10 +134,15 @@ function validateJuryResult(
   const given = new Set(p.blocks.map((b) => b.code));
   const validated = p.blocks.filter((b) => b.validated).length;
   if (p.outcome === 'absent' || p.outcome === 'excused') {
-    return validated > 0 ? refuse('inconsistent_result', 'Un candidat absent ou excusé ne peut valider de bloc.') : null;
+    return validated > 0
+      ? refuse('inconsistent_result', 'Un candidat absent ou excusé ne peut valider de bloc.')
+      : null;
   }
   if (given.size !== targeted.size || [...given].some((c) => !targeted.has(c))) {
-    return refuse('blocks_mismatch', `Le résultat doit porter sur chacun des blocs visés : ${[...targeted].join(', ')}.`);
+    return refuse(
+      'blocks_mismatch',
+      `Le résultat doit porter sur chacun des blocs visés : ${[...targeted].join(', ')}.`,
+    );
   }
   const expected: Record<string, boolean> = {
     full: validated === targeted.size,
@@ -130,7 +150,10 @@ function validateJuryResult(
     refused: validated === 0,
   };
   if (!expected[p.outcome]) {
-    return refuse('inconsistent_result', `Le résultat « ${p.outcome} » ne correspond pas aux blocs validés (${validated}/${targeted.size}).`);
+    return refuse(
+      'inconsistent_result',
+      `Le résultat « ${p.outcome} » ne correspond pas aux blocs validés (${validated}/${targeted.size}).`,
+    );
   }
   return null;
 }
@@ -168,21 +191,43 @@ export function applyAction(
       emails.push({ template: 'candidate.informed', to: 'candidate', data: { reinforced: p.reinforced } });
       return done(
         'informed',
-        { rncpCode: p.rncpCode, targetBlocks: s.targetBlocks, wholeCertification: p.wholeCertification, reinforced: p.reinforced },
+        {
+          rncpCode: p.rncpCode,
+          targetBlocks: s.targetBlocks,
+          wholeCertification: p.wholeCertification,
+          reinforced: p.reinforced,
+        },
         'Information et conseil enregistrés',
       );
     }
     case 'submit-admissibility': {
       const totalMs = addDuration(now, policy.admissibilityDecisionDeadline).getTime() - now.getTime();
       s.phase = 'admissibility_requested';
-      s.admissibility = { submittedAt: iso, clock: startClock(totalMs, now), warningsSent: [], decidedAt: null };
+      s.admissibility = {
+        submittedAt: iso,
+        clock: startClock(totalMs, now),
+        warningsSent: [],
+        decidedAt: null,
+      };
       setResponsible(s, s.certifierOperatorId, 'certifier');
       const dueAt = clockDueAt(s.admissibility.clock)!.toISOString();
       emails.push(
-        { template: 'candidate.admissibility_requested', to: 'candidate', data: { dueAt, silenceRule: s.silenceRule } },
-        { template: 'certifier.admissibility_requested', to: 'certifier', data: { dueAt, silenceRule: s.silenceRule } },
+        {
+          template: 'candidate.admissibility_requested',
+          to: 'candidate',
+          data: { dueAt, silenceRule: s.silenceRule },
+        },
+        {
+          template: 'certifier.admissibility_requested',
+          to: 'certifier',
+          data: { dueAt, silenceRule: s.silenceRule },
+        },
       );
-      return done('admissibility_requested', { dueAt, wholeCertification: s.wholeCertification }, 'Demande de recevabilité envoyée');
+      return done(
+        'admissibility_requested',
+        { dueAt, wholeCertification: s.wholeCertification },
+        'Demande de recevabilité envoyée',
+      );
     }
     case 'mark-incomplete': {
       const a = s.admissibility!;
@@ -197,7 +242,11 @@ export function applyAction(
       );
       return done(
         'admissibility_incomplete',
-        { missingItems: req.payload.missingItems, completionDueAt: dueAt, clockRemainingMs: a.clock.remainingMs },
+        {
+          missingItems: req.payload.missingItems,
+          completionDueAt: dueAt,
+          clockRemainingMs: a.clock.remainingMs,
+        },
         'Dossier déclaré incomplet : délai suspendu',
       );
     }
@@ -223,7 +272,11 @@ export function applyAction(
         { template: 'candidate.admissibility_decision', to: 'candidate', data },
         { template: 'advisor.admissibility_decision', to: 'advisor', data },
       );
-      return done('admissibility_decided', { admissible, implicit: false, reasons }, 'Décision de recevabilité');
+      return done(
+        'admissibility_decided',
+        { admissible, implicit: false, reasons },
+        'Décision de recevabilité',
+      );
     }
     case 'assign-coach': {
       const c = s.coaching!;
@@ -233,12 +286,24 @@ export function applyAction(
       c.lastActivityAt = iso;
       c.unansweredReminders = 0;
       setResponsible(s, req.payload.coachOperatorId, 'coaching');
-      const data = { coachOperatorId: req.payload.coachOperatorId, reinforced: s.reinforced, startDueAt: c.startDueAt };
+      const data = {
+        coachOperatorId: req.payload.coachOperatorId,
+        reinforced: s.reinforced,
+        startDueAt: c.startDueAt,
+      };
       emails.push(
         { template: 'candidate.coach_assigned', to: 'candidate', data },
-        { template: 'coach.coach_assigned', to: 'coach', data: { startDueAt: c.startDueAt, reinforced: s.reinforced } },
+        {
+          template: 'coach.coach_assigned',
+          to: 'coach',
+          data: { startDueAt: c.startDueAt, reinforced: s.reinforced },
+        },
       );
-      return done('coach_assigned', { coachOperatorId: req.payload.coachOperatorId, reinforced: s.reinforced }, 'Accompagnateur désigné');
+      return done(
+        'coach_assigned',
+        { coachOperatorId: req.payload.coachOperatorId, reinforced: s.reinforced },
+        'Accompagnateur désigné',
+      );
     }
     case 'log-coaching-session': {
       const c = s.coaching!;
@@ -247,7 +312,11 @@ export function applyAction(
       c.unansweredReminders = 0;
       c.sessions += 1;
       c.minutes += req.payload.durationMinutes;
-      return done('coaching_session_logged', { ...req.payload, sessionNumber: c.sessions }, 'Séance d’accompagnement saisie');
+      return done(
+        'coaching_session_logged',
+        { ...req.payload, sessionNumber: c.sessions },
+        'Séance d’accompagnement saisie',
+      );
     }
     case 'resume': {
       const c = s.coaching!;
@@ -273,15 +342,29 @@ export function applyAction(
       s.jury = { validationFileAt: iso, deadlineAt, escalated: false, deadlineMissed: false, session: null };
       setResponsible(s, s.certifierOperatorId, 'certifier');
       emails.push(
-        { template: 'candidate.validation_file_received', to: 'candidate', data: { juryDeadlineAt: deadlineAt } },
-        { template: 'certifier.validation_file_submitted', to: 'certifier', data: { juryDeadlineAt: deadlineAt } },
+        {
+          template: 'candidate.validation_file_received',
+          to: 'candidate',
+          data: { juryDeadlineAt: deadlineAt },
+        },
+        {
+          template: 'certifier.validation_file_submitted',
+          to: 'certifier',
+          data: { juryDeadlineAt: deadlineAt },
+        },
       );
-      return done('validation_file_submitted', { juryDeadlineAt: deadlineAt }, 'Dossier de validation déposé');
+      return done(
+        'validation_file_submitted',
+        { juryDeadlineAt: deadlineAt },
+        'Dossier de validation déposé',
+      );
     }
     case 'schedule-jury': {
       const j = s.jury!;
       const rescheduled = j.session !== null;
-      const reminderAt = new Date(Date.parse(req.payload.sessionAt)).getTime() - (addDuration(now, policy.juryReminderBefore).getTime() - now.getTime());
+      const reminderAt =
+        new Date(Date.parse(req.payload.sessionAt)).getTime() -
+        (addDuration(now, policy.juryReminderBefore).getTime() - now.getTime());
       j.session = {
         at: new Date(req.payload.sessionAt).toISOString(),
         modality: req.payload.modality,
@@ -300,7 +383,9 @@ export function applyAction(
       return done(
         rescheduled ? 'jury_rescheduled' : 'jury_scheduled',
         { sessionAt: j.session.at, modality: j.session.modality },
-        rescheduled ? 'Session de jury déplacée : nouvelle convocation' : 'Session de jury programmée : convocation envoyée',
+        rescheduled
+          ? 'Session de jury déplacée : nouvelle convocation'
+          : 'Session de jury programmée : convocation envoyée',
       );
     }
     case 'record-jury-result': {
@@ -309,12 +394,18 @@ export function applyAction(
         // Excused: a new session must be scheduled, the candidacy goes back to the certifier.
         s.phase = 'validation_file_submitted';
         s.jury!.session = null;
-        emails.push({ template: 'candidate.result', to: 'candidate', data: { outcome, validatedBlocks: [], remainingBlocks: s.targetBlocks } });
+        emails.push({
+          template: 'candidate.result',
+          to: 'candidate',
+          data: { outcome, validatedBlocks: [], remainingBlocks: s.targetBlocks },
+        });
         return done('jury_result_recorded', { outcome, blocks: [] }, 'Candidat excusé : jury à reprogrammer');
       }
       const validated = new Set(blocks.filter((b) => b.validated).map((b) => b.code));
       s.blocks = s.blocks.map((b) =>
-        b.status === 'targeted' ? { code: b.code, status: validated.has(b.code) ? 'validated' : 'not_validated' } : b,
+        b.status === 'targeted'
+          ? { code: b.code, status: validated.has(b.code) ? 'validated' : 'not_validated' }
+          : b,
       );
       s.phase = 'result';
       s.result = { outcome, decidedAt: iso };
@@ -326,7 +417,11 @@ export function applyAction(
         { template: 'advisor.result', to: 'advisor', data },
       );
       if (s.coachOperatorId) emails.push({ template: 'coach.result', to: 'coach', data });
-      return done('jury_result_recorded', { outcome, validatedBlocks, remainingBlocks }, `Résultat du jury : ${outcome}`);
+      return done(
+        'jury_result_recorded',
+        { outcome, validatedBlocks, remainingBlocks },
+        `Résultat du jury : ${outcome}`,
+      );
     }
     case 'withdraw': {
       const responsible = s.responsibleOperatorId;
@@ -361,11 +456,22 @@ export function applyAction(
       emails.push({
         template: 'operator.transfer_requested',
         to: { operatorId: req.payload.toOperatorId },
-        data: { fromOperatorId: s.responsibleOperatorId, toOperatorId: req.payload.toOperatorId, dueAt, role: s.responsibleRole },
+        data: {
+          fromOperatorId: s.responsibleOperatorId,
+          toOperatorId: req.payload.toOperatorId,
+          dueAt,
+          role: s.responsibleRole,
+        },
       });
       return done(
         'transfer_requested',
-        { fromOperatorId: s.responsibleOperatorId, toOperatorId: req.payload.toOperatorId, role: s.responsibleRole, reason: req.payload.reason, dueAt },
+        {
+          fromOperatorId: s.responsibleOperatorId,
+          toOperatorId: req.payload.toOperatorId,
+          role: s.responsibleRole,
+          reason: req.payload.reason,
+          dueAt,
+        },
         'Transfert demandé',
       );
     }
@@ -379,7 +485,11 @@ export function applyAction(
       const data = { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role };
       emails.push(
         { template: 'operator.transfer_accepted', to: { operatorId: tr.fromOperatorId }, data },
-        { template: 'candidate.transfer_accepted', to: 'candidate', data: { toOperatorId: tr.toOperatorId, role: tr.role } },
+        {
+          template: 'candidate.transfer_accepted',
+          to: 'candidate',
+          data: { toOperatorId: tr.toOperatorId, role: tr.role },
+        },
       );
       return done('transfer_accepted', { ...data, requestedAt: tr.requestedAt }, 'Transfert accepté');
     }

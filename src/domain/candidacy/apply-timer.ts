@@ -18,7 +18,12 @@ export function applyTimer(
   const s = clone(current);
   const iso = now.toISOString();
   const emails: EmailIntent[] = [];
-  const t = (type: string, payload: Record<string, unknown>, summary: string, reminder = false): Transition => ({
+  const t = (
+    type: string,
+    payload: Record<string, unknown>,
+    summary: string,
+    reminder = false,
+  ): Transition => ({
     type,
     payload: { ...payload, timer: timer.kind, dueAt: timer.dueAt },
     emails,
@@ -32,8 +37,15 @@ export function applyTimer(
       const a = s.admissibility!;
       a.warningsSent.push(timer.kind === 'admissibility-warning-share' ? 'share' : 'before');
       const dueAt = new Date(Date.parse(a.clock.runningSince!) + a.clock.remainingMs).toISOString();
-      emails.push({ template: 'certifier.admissibility_warning', to: 'certifier', data: { dueAt, silenceRule: s.silenceRule } });
-      return { state: s, transition: t('admissibility_warning_sent', { deadline: dueAt }, 'Alerte au certificateur', true) };
+      emails.push({
+        template: 'certifier.admissibility_warning',
+        to: 'certifier',
+        data: { dueAt, silenceRule: s.silenceRule },
+      });
+      return {
+        state: s,
+        transition: t('admissibility_warning_sent', { deadline: dueAt }, 'Alerte au certificateur', true),
+      };
     }
     case 'admissibility-deadline': {
       // Silence of the certifier: the certification's rule decides (L. 6412-2).
@@ -46,11 +58,26 @@ export function applyTimer(
         s.phase = 'not_admissible';
       }
       emails.push(
-        { template: 'candidate.admissibility_decision', to: 'candidate', data: { admissible, implicit: true, reasons: [] } },
-        { template: 'advisor.admissibility_decision', to: 'advisor', data: { admissible, implicit: true, reasons: [] } },
+        {
+          template: 'candidate.admissibility_decision',
+          to: 'candidate',
+          data: { admissible, implicit: true, reasons: [] },
+        },
+        {
+          template: 'advisor.admissibility_decision',
+          to: 'advisor',
+          data: { admissible, implicit: true, reasons: [] },
+        },
         { template: 'certifier.implicit_decision', to: 'certifier', data: { admissible } },
       );
-      return { state: s, transition: t('admissibility_decided', { admissible, implicit: true }, 'Décision implicite de recevabilité') };
+      return {
+        state: s,
+        transition: t(
+          'admissibility_decided',
+          { admissible, implicit: true },
+          'Décision implicite de recevabilité',
+        ),
+      };
     }
     case 'incomplete-reminder': {
       const inc = s.incomplete!;
@@ -60,7 +87,10 @@ export function applyTimer(
         { template: 'candidate.file_incomplete_reminder', to: 'candidate', data },
         { template: 'advisor.file_incomplete_reminder', to: 'advisor', data },
       );
-      return { state: s, transition: t('incomplete_file_reminder_sent', {}, 'Relance : dossier incomplet', true) };
+      return {
+        state: s,
+        transition: t('incomplete_file_reminder_sent', {}, 'Relance : dossier incomplet', true),
+      };
     }
     case 'incomplete-lapse': {
       s.phase = 'admissibility_lapsed';
@@ -68,65 +98,130 @@ export function applyTimer(
         { template: 'candidate.request_lapsed', to: 'candidate', data: {} },
         { template: 'advisor.request_lapsed', to: 'advisor', data: {} },
       );
-      return { state: s, transition: t('admissibility_request_lapsed', {}, 'Demande de recevabilité caduque') };
+      return {
+        state: s,
+        transition: t('admissibility_request_lapsed', {}, 'Demande de recevabilité caduque'),
+      };
     }
     case 'coaching-start-deadline': {
       proposeAbandonment(s, policy, now, 'coaching_not_started', emails);
-      return { state: s, transition: t('abandonment_proposed', { reason: 'coaching_not_started' }, 'Abandon proposé : accompagnement non commencé') };
+      return {
+        state: s,
+        transition: t(
+          'abandonment_proposed',
+          { reason: 'coaching_not_started' },
+          'Abandon proposé : accompagnement non commencé',
+        ),
+      };
     }
     case 'inactivity-reminder': {
       const c = s.coaching!;
       c.unansweredReminders += 1;
-      const data = { reminderNumber: c.unansweredReminders, remindersBeforeAbandonment: policy.remindersBeforeAbandonment };
+      const data = {
+        reminderNumber: c.unansweredReminders,
+        remindersBeforeAbandonment: policy.remindersBeforeAbandonment,
+      };
       emails.push(
         { template: 'candidate.inactivity_reminder', to: 'candidate', data },
         { template: 'coach.inactivity_reminder', to: 'coach', data },
       );
       return {
         state: s,
-        transition: t('inactivity_reminder_sent', { reminderNumber: c.unansweredReminders }, `Relance n°${c.unansweredReminders} du candidat`, true),
+        transition: t(
+          'inactivity_reminder_sent',
+          { reminderNumber: c.unansweredReminders },
+          `Relance n°${c.unansweredReminders} du candidat`,
+          true,
+        ),
       };
     }
     case 'abandonment-proposal': {
       proposeAbandonment(s, policy, now, 'inactivity', emails);
-      return { state: s, transition: t('abandonment_proposed', { reason: 'inactivity' }, 'Abandon proposé après relances sans réponse') };
+      return {
+        state: s,
+        transition: t(
+          'abandonment_proposed',
+          { reason: 'inactivity' },
+          'Abandon proposé après relances sans réponse',
+        ),
+      };
     }
     case 'abandonment-contest-deadline': {
       s.phase = 'abandoned';
       emails.push(
         { template: 'candidate.abandoned', to: 'candidate', data: {} },
-        { template: s.coachOperatorId ? 'coach.abandoned' : 'advisor.abandoned', to: s.coachOperatorId ? 'coach' : 'advisor', data: {} },
+        {
+          template: s.coachOperatorId ? 'coach.abandoned' : 'advisor.abandoned',
+          to: s.coachOperatorId ? 'coach' : 'advisor',
+          data: {},
+        },
       );
-      return { state: s, transition: t('abandoned', { reason: s.abandonment?.reason ?? 'inactivity' }, 'Candidature abandonnée') };
+      return {
+        state: s,
+        transition: t(
+          'abandoned',
+          { reason: s.abandonment?.reason ?? 'inactivity' },
+          'Candidature abandonnée',
+        ),
+      };
     }
     case 'jury-escalation': {
       s.jury!.escalated = true;
-      emails.push({ template: 'certifier.jury_escalation', to: 'certifier', data: { juryDeadlineAt: s.jury!.deadlineAt } });
+      emails.push({
+        template: 'certifier.jury_escalation',
+        to: 'certifier',
+        data: { juryDeadlineAt: s.jury!.deadlineAt },
+      });
       return { state: s, transition: t('jury_escalated', {}, 'Alerte : jury non programmé', true) };
     }
     case 'jury-deadline': {
       s.jury!.deadlineMissed = true;
-      emails.push({ template: 'certifier.jury_deadline_missed', to: 'certifier', data: { juryDeadlineAt: s.jury!.deadlineAt } });
+      emails.push({
+        template: 'certifier.jury_deadline_missed',
+        to: 'certifier',
+        data: { juryDeadlineAt: s.jury!.deadlineAt },
+      });
       // The project lead hears of it too (skipped when the project names no lead).
-      emails.push({ template: 'lead.jury_deadline_missed', to: 'lead', data: { juryDeadlineAt: s.jury!.deadlineAt } });
+      emails.push({
+        template: 'lead.jury_deadline_missed',
+        to: 'lead',
+        data: { juryDeadlineAt: s.jury!.deadlineAt },
+      });
       return { state: s, transition: t('jury_deadline_missed', {}, 'Délai de jury dépassé') };
     }
     case 'jury-reminder': {
       const session = s.jury!.session!;
       session.reminderSent = true;
-      emails.push({ template: 'candidate.jury_reminder', to: 'candidate', data: { sessionAt: session.at, modality: session.modality, place: session.place } });
-      return { state: s, transition: t('jury_reminder_sent', {}, 'Rappel de la session de jury au candidat', true) };
+      emails.push({
+        template: 'candidate.jury_reminder',
+        to: 'candidate',
+        data: { sessionAt: session.at, modality: session.modality, place: session.place },
+      });
+      return {
+        state: s,
+        transition: t('jury_reminder_sent', {}, 'Rappel de la session de jury au candidat', true),
+      };
     }
     case 'jury-held': {
       s.phase = 'jury_held';
-      return { state: s, transition: t('jury_held', { sessionAt: s.jury!.session!.at }, 'Session de jury tenue') };
+      return {
+        state: s,
+        transition: t('jury_held', { sessionAt: s.jury!.session!.at }, 'Session de jury tenue'),
+      };
     }
     case 'result-reminder': {
       const session = s.jury!.session!;
       session.resultReminderSent = true;
       const resultDueAt = addDuration(new Date(session.at), policy.resultNotificationDeadline).toISOString();
-      emails.push({ template: 'certifier.result_reminder', to: 'certifier', data: { sessionAt: session.at, resultDueAt } });
-      return { state: s, transition: t('result_reminder_sent', {}, 'Relance certificateur : résultat du jury', true) };
+      emails.push({
+        template: 'certifier.result_reminder',
+        to: 'certifier',
+        data: { sessionAt: session.at, resultDueAt },
+      });
+      return {
+        state: s,
+        transition: t('result_reminder_sent', {}, 'Relance certificateur : résultat du jury', true),
+      };
     }
     case 'transfer-timeout': {
       const tr = s.transfer!;
@@ -135,11 +230,20 @@ export function applyTimer(
       emails.push({
         template: 'lead.transfer_escalated',
         to: 'lead',
-        data: { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role, dueAt: tr.dueAt },
+        data: {
+          fromOperatorId: tr.fromOperatorId,
+          toOperatorId: tr.toOperatorId,
+          role: tr.role,
+          dueAt: tr.dueAt,
+        },
       });
       return {
         state: s,
-        transition: t('transfer_escalated', { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role }, 'Transfert non accepté : escalade au porteur de projet'),
+        transition: t(
+          'transfer_escalated',
+          { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role },
+          'Transfert non accepté : escalade au porteur de projet',
+        ),
       };
     }
   }
@@ -169,7 +273,11 @@ function proposeAbandonment(
   s.phase = 'abandonment_proposed';
   const contestDueAt = addDuration(now, policy.abandonmentContestDelay).toISOString();
   s.abandonment = { proposedAt: now.toISOString(), contestDueAt, reason };
-  emails.push({ template: 'candidate.abandonment_proposed', to: 'candidate', data: { contestDueAt, reason } });
+  emails.push({
+    template: 'candidate.abandonment_proposed',
+    to: 'candidate',
+    data: { contestDueAt, reason },
+  });
   emails.push(
     s.coachOperatorId
       ? { template: 'coach.abandonment_proposed', to: 'coach', data: { contestDueAt, reason } }

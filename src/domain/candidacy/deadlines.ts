@@ -15,7 +15,11 @@ export interface DeadlineView {
 export function activeDeadlines(state: CandidacyState, policy: Policy, now: Date): DeadlineView[] {
   const out: DeadlineView[] = [];
   const a = state.admissibility;
-  if (a && !a.decidedAt && (state.phase === 'admissibility_requested' || state.phase === 'admissibility_incomplete')) {
+  if (
+    a &&
+    !a.decidedAt &&
+    (state.phase === 'admissibility_requested' || state.phase === 'admissibility_incomplete')
+  ) {
     const due = clockDueAt(a.clock);
     out.push({
       name: 'admissibility-decision',
@@ -32,7 +36,11 @@ export function activeDeadlines(state: CandidacyState, policy: Policy, now: Date
     out.push({ name: 'coaching-start', dueAt: c.startDueAt, label: 'Début de l’accompagnement' });
   }
   if (state.abandonment && state.phase === 'abandonment_proposed') {
-    out.push({ name: 'abandonment-contest', dueAt: state.abandonment.contestDueAt, label: 'Contestation de l’abandon' });
+    out.push({
+      name: 'abandonment-contest',
+      dueAt: state.abandonment.contestDueAt,
+      label: 'Contestation de l’abandon',
+    });
   }
   const j = state.jury;
   if (j && state.phase === 'validation_file_submitted') {
@@ -43,7 +51,11 @@ export function activeDeadlines(state: CandidacyState, policy: Policy, now: Date
   }
   if (j?.session && state.phase === 'jury_held') {
     const due = addDuration(new Date(j.session.at), policy.resultNotificationDeadline);
-    out.push({ name: 'result-notification', dueAt: due.toISOString(), label: 'Notification du résultat (15 jours)' });
+    out.push({
+      name: 'result-notification',
+      dueAt: due.toISOString(),
+      label: 'Notification du résultat (15 jours)',
+    });
   }
   if (state.transfer) {
     out.push({ name: 'transfer-acceptance', dueAt: state.transfer.dueAt, label: 'Acceptation du transfert' });

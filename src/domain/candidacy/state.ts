@@ -60,7 +60,11 @@ export interface CandidacyState {
     sessions: number;
     minutes: number;
   } | null;
-  abandonment: { proposedAt: string; contestDueAt: string; reason: 'inactivity' | 'coaching_not_started' } | null;
+  abandonment: {
+    proposedAt: string;
+    contestDueAt: string;
+    reason: 'inactivity' | 'coaching_not_started';
+  } | null;
   jury: {
     validationFileAt: string;
     deadlineAt: string;
@@ -125,7 +129,8 @@ export function initialState(f: InitialFacts): CandidacyState {
 
 /** Who must act next: a pending transfer waits on the receiving operator. */
 export function waitingOn(state: CandidacyState): WaitingOn {
-  if (state.transfer) return { kind: 'operator', operatorId: state.transfer.toOperatorId, role: state.transfer.role };
+  if (state.transfer)
+    return { kind: 'operator', operatorId: state.transfer.toOperatorId, role: state.transfer.role };
   switch (state.phase) {
     case 'identified':
     case 'informed':

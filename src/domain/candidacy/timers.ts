@@ -49,11 +49,19 @@ export function pendingTimers(state: CandidacyState, policy: Policy): Timer[] {
       const label = formatDurationFr(policy.admissibilityDecisionDeadline);
       const shareAt = new Date(due.getTime() - (1 - policy.admissibilityWarningShare) * a.clock.totalMs);
       if (!a.warningsSent.includes('share')) {
-        push('admissibility-warning-share', shareAt, `Alerte certificateur (${Math.round(policy.admissibilityWarningShare * 100)} % du délai de recevabilité)`);
+        push(
+          'admissibility-warning-share',
+          shareAt,
+          `Alerte certificateur (${Math.round(policy.admissibilityWarningShare * 100)} % du délai de recevabilité)`,
+        );
       }
       const beforeAt = subtractDuration(due, policy.admissibilityWarningBefore);
       if (!a.warningsSent.includes('before') && beforeAt > shareAt) {
-        push('admissibility-warning-before', beforeAt, `Alerte certificateur : échéance dans ${formatDurationFr(policy.admissibilityWarningBefore)}`);
+        push(
+          'admissibility-warning-before',
+          beforeAt,
+          `Alerte certificateur : échéance dans ${formatDurationFr(policy.admissibilityWarningBefore)}`,
+        );
       }
       push('admissibility-deadline', due, `Délai de recevabilité : ${label}, échéance ${day(due)}`);
     }
@@ -62,9 +70,17 @@ export function pendingTimers(state: CandidacyState, policy: Policy): Timer[] {
   const inc = state.incomplete;
   if (inc && state.phase === 'admissibility_incomplete') {
     if (!inc.reminderSent) {
-      push('incomplete-reminder', subtractDuration(new Date(inc.dueAt), policy.incompleteFileReminderBefore), 'Relance : dossier incomplet');
+      push(
+        'incomplete-reminder',
+        subtractDuration(new Date(inc.dueAt), policy.incompleteFileReminderBefore),
+        'Relance : dossier incomplet',
+      );
     }
-    push('incomplete-lapse', inc.dueAt, `Délai de complétude : ${formatDurationFr(policy.incompleteFileCompletionDelay)}, échéance ${day(inc.dueAt)}`);
+    push(
+      'incomplete-lapse',
+      inc.dueAt,
+      `Délai de complétude : ${formatDurationFr(policy.incompleteFileCompletionDelay)}, échéance ${day(inc.dueAt)}`,
+    );
   }
 
   const c = state.coaching;
@@ -80,35 +96,64 @@ export function pendingTimers(state: CandidacyState, policy: Policy): Timer[] {
       seconds: (cadence.seconds ?? 0) * (c.unansweredReminders + 1),
     });
     if (c.unansweredReminders < policy.remindersBeforeAbandonment) {
-      push('inactivity-reminder', nextAt, `Relance n°${c.unansweredReminders + 1} du candidat (inactivité ${formatDurationFr(cadence)})`);
+      push(
+        'inactivity-reminder',
+        nextAt,
+        `Relance n°${c.unansweredReminders + 1} du candidat (inactivité ${formatDurationFr(cadence)})`,
+      );
     } else {
-      push('abandonment-proposal', nextAt, `Proposition d’abandon après ${policy.remindersBeforeAbandonment} relances sans réponse`);
+      push(
+        'abandonment-proposal',
+        nextAt,
+        `Proposition d’abandon après ${policy.remindersBeforeAbandonment} relances sans réponse`,
+      );
     }
   }
 
   if (state.abandonment && state.phase === 'abandonment_proposed') {
-    push('abandonment-contest-deadline', state.abandonment.contestDueAt, `Délai de contestation de l’abandon : ${formatDurationFr(policy.abandonmentContestDelay)}`);
+    push(
+      'abandonment-contest-deadline',
+      state.abandonment.contestDueAt,
+      `Délai de contestation de l’abandon : ${formatDurationFr(policy.abandonmentContestDelay)}`,
+    );
   }
 
   const j = state.jury;
   if (j && state.phase === 'validation_file_submitted') {
     if (!j.escalated) {
-      push('jury-escalation', subtractDuration(new Date(j.deadlineAt), policy.juryEscalationBefore), 'Alerte certificateur : jury non programmé');
+      push(
+        'jury-escalation',
+        subtractDuration(new Date(j.deadlineAt), policy.juryEscalationBefore),
+        'Alerte certificateur : jury non programmé',
+      );
     }
-    if (!j.deadlineMissed) push('jury-deadline', j.deadlineAt, `Jury avant le ${day(j.deadlineAt)} (fin du 3e mois)`);
+    if (!j.deadlineMissed)
+      push('jury-deadline', j.deadlineAt, `Jury avant le ${day(j.deadlineAt)} (fin du 3e mois)`);
   }
   if (j?.session && state.phase === 'jury_scheduled') {
     if (!j.session.reminderSent) {
-      push('jury-reminder', subtractDuration(new Date(j.session.at), policy.juryReminderBefore), `Rappel au candidat : jury dans ${formatDurationFr(policy.juryReminderBefore)}`);
+      push(
+        'jury-reminder',
+        subtractDuration(new Date(j.session.at), policy.juryReminderBefore),
+        `Rappel au candidat : jury dans ${formatDurationFr(policy.juryReminderBefore)}`,
+      );
     }
     push('jury-held', j.session.at, `Session de jury le ${day(j.session.at)}`);
   }
   if (j?.session && state.phase === 'jury_held' && !j.session.resultReminderSent) {
-    push('result-reminder', addDuration(new Date(j.session.at), policy.resultReminderAfter), `Relance certificateur : résultat non saisi ${formatDurationFr(policy.resultReminderAfter)} après la session`);
+    push(
+      'result-reminder',
+      addDuration(new Date(j.session.at), policy.resultReminderAfter),
+      `Relance certificateur : résultat non saisi ${formatDurationFr(policy.resultReminderAfter)} après la session`,
+    );
   }
 
   if (state.transfer) {
-    push('transfer-timeout', state.transfer.dueAt, `Acceptation du transfert avant le ${day(state.transfer.dueAt)}`);
+    push(
+      'transfer-timeout',
+      state.transfer.dueAt,
+      `Acceptation du transfert avant le ${day(state.transfer.dueAt)}`,
+    );
   }
   return out.sort((x, y) => x.dueAt.localeCompare(y.dueAt));
 }
