@@ -112,7 +112,12 @@ async function main() {
     // API
     const temporal = await connectTemporalClient({ address: temporalAddress });
     stops.push(() => temporal.connection.close());
-    const app = createApp({ db, temporal, taskQueue: config.taskQueue, logger: createLogger(config.logLevel, 'api') });
+    const app = createApp({
+      db,
+      temporal,
+      taskQueue: config.taskQueue,
+      logger: createLogger(config.logLevel, 'api'),
+    });
     const http = createServer(app);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -135,7 +140,9 @@ async function main() {
     say(`  Temporal Web UI     ${temporalUi ?? '(serveur Temporal configuré : ' + temporalAddress + ')'}`);
     say(`  Boîte mail (dév.)   ${mailUi ?? '(SMTP configuré : ' + smtpUrl + ')'}`);
     say(`  PostgreSQL          ${redactUrl(databaseUrl)}`);
-    say(`  Candidature démo    ${apiUrl}/api/candidacies/${demo.candidacyId}  (workflow candidacy-${demo.candidacyId})`);
+    say(
+      `  Candidature démo    ${apiUrl}/api/candidacies/${demo.candidacyId}  (workflow candidacy-${demo.candidacyId})`,
+    );
     say('');
     say('Jetons d’API de démonstration (en-tête « Authorization: Bearer <jeton> ») :');
     for (const [role, token] of Object.entries(tokens)) say(`  ${role.padEnd(16)} ${token}`);

@@ -8,7 +8,10 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', name = 'pa
   return pino({
     name,
     level,
-    redact: { paths: ['req.headers.authorization', '*.email', '*.phone', '*.firstName', '*.lastName'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', '*.email', '*.phone', '*.firstName', '*.lastName'],
+      censor: '[redacted]',
+    },
   });
 }
 

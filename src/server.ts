@@ -10,12 +10,15 @@ import { connectTemporalClient } from './temporal-connection.js';
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'api');
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is required to run the API alone (npm run dev embeds one).');
+  if (!config.databaseUrl)
+    throw new Error('DATABASE_URL is required to run the API alone (npm run dev embeds one).');
   const db = createDb({ url: config.databaseUrl, applicationName: 'parcours-vae-api' });
   if (config.migrateOnStart) logger.info({ applied: await migrateToLatest(db) }, 'migrations');
   const temporal = await connectTemporalClient({ address: config.temporalAddress });
   const server = createServer(createApp({ db, temporal, taskQueue: config.taskQueue, logger }));
-  server.listen(config.port, process.env.HOST ?? '0.0.0.0', () => logger.info({ port: config.port }, 'api listening'));
+  server.listen(config.port, process.env.HOST ?? '0.0.0.0', () =>
+    logger.info({ port: config.port }, 'api listening'),
+  );
 
   const stop = () => {
     logger.info('api stopping');

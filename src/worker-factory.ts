@@ -15,13 +15,19 @@ export interface VaeWorkerDeps {
   mailFrom: string;
   /** Prebuilt bundle (npm run build); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
-  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
+  tuning?: Partial<
+    Pick<
+      WorkerOptions,
+      'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
+    >
+  >;
 }
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 export async function createVaeWorker(deps: VaeWorkerDeps): Promise<Worker> {
-  const bundle = deps.workflowBundlePath && existsSync(deps.workflowBundlePath) ? deps.workflowBundlePath : undefined;
+  const bundle =
+    deps.workflowBundlePath && existsSync(deps.workflowBundlePath) ? deps.workflowBundlePath : undefined;
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

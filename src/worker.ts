@@ -12,7 +12,8 @@ import { createVaeWorker } from './worker-factory.js';
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is required to run the worker alone (npm run dev embeds one).');
+  if (!config.databaseUrl)
+    throw new Error('DATABASE_URL is required to run the worker alone (npm run dev embeds one).');
   const db = createDb({ url: config.databaseUrl, applicationName: 'parcours-vae-worker' });
   const mailer = createSmtpMailer(config.smtpUrl ?? 'smtp://localhost:1025?ignoreTLS=true');
   const { connectionOptions, namespace } = temporalConnectConfig({ address: config.temporalAddress });

@@ -20,6 +20,8 @@ export interface ApiDeps {
   temporal: Client;
   taskQueue: string;
   logger: Logger;
+  /** Deadline of a Temporal call made for a request (start, query, update). Default 10 s. */
+  rpcTimeoutMs?: number;
 }
 
 export function createApp(deps: ApiDeps): Express {

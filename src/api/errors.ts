@@ -12,6 +12,8 @@ function isUnavailable(err: unknown): boolean {
     return true;
   }
   if (e.name === 'ServiceError' || e.name === 'TransportError') return true;
+  // gRPC DEADLINE_EXCEEDED (4) and UNAVAILABLE (14).
+  if (typeof e.code === 'number' && (e.code === 4 || e.code === 14)) return true;
   if (
     typeof e.message === 'string' &&
     /timeout exceeded when trying to connect|Connection terminated/i.test(e.message)

@@ -9,7 +9,11 @@ export interface DbOptions {
   applicationName?: string;
 }
 
-export function createDb({ url, maxConnections = 10, applicationName = 'parcours-vae' }: DbOptions): Kysely<Database> {
+export function createDb({
+  url,
+  maxConnections = 10,
+  applicationName = 'parcours-vae',
+}: DbOptions): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections,

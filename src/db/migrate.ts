@@ -10,7 +10,11 @@ const MIGRATIONS: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db: db as Kysely<unknown>, provider, migrationTableName: 'kysely_migration' });
+  const migrator = new Migrator({
+    db: db as Kysely<unknown>,
+    provider,
+    migrationTableName: 'kysely_migration',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

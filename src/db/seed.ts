@@ -12,11 +12,19 @@ export type DemoTokens = Record<string, string>;
  * Seeds the demo project. Idempotent: rows are inserted with ON CONFLICT DO NOTHING and the
  * demo tokens are kept in a git-ignored file so a second run prints the same ones.
  */
-export async function seedDemo(db: Kysely<Database>, opts: { tokensFile?: string } = {}): Promise<DemoTokens> {
+export async function seedDemo(
+  db: Kysely<Database>,
+  opts: { tokensFile?: string } = {},
+): Promise<DemoTokens> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('projects')
-      .values({ id: DEMO.project.id, name: DEMO.project.name, lead_user_id: null, policy: JSON.stringify(DEMO.project.policy) })
+      .values({
+        id: DEMO.project.id,
+        name: DEMO.project.name,
+        lead_user_id: null,
+        policy: JSON.stringify(DEMO.project.policy),
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     for (const op of DEMO.operators) {
@@ -36,7 +44,13 @@ export async function seedDemo(db: Kysely<Database>, opts: { tokensFile?: string
     for (const u of DEMO.users) {
       await trx
         .insertInto('users')
-        .values({ id: u.id, operator_id: DEMO.operators[u.operator]!.id, role: u.role, display_name: u.name, email: u.email })
+        .values({
+          id: u.id,
+          operator_id: DEMO.operators[u.operator]!.id,
+          role: u.role,
+          display_name: u.name,
+          email: u.email,
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
@@ -51,7 +65,12 @@ export async function seedDemo(db: Kysely<Database>, opts: { tokensFile?: string
     for (const c of DEMO.certifications) {
       await trx
         .insertInto('certifications')
-        .values({ rncp_code: c.rncpCode, title: c.title, certifier_operator_id: certifier, silence_rule: c.silenceRule })
+        .values({
+          rncp_code: c.rncpCode,
+          title: c.title,
+          certifier_operator_id: certifier,
+          silence_rule: c.silenceRule,
+        })
         .onConflict((oc) => oc.column('rncp_code').doNothing())
         .execute();
       for (const b of c.blocks) {
@@ -91,7 +110,12 @@ async function ensureDemoTokens(db: Kysely<Database>, tokensFile: string | undef
     const saved = JSON.parse(readFileSync(tokensFile, 'utf8')) as DemoTokens;
     const hashes = Object.values(saved).map(hashToken);
     const found = hashes.length
-      ? await db.selectFrom('api_tokens').select('token_hash').where('token_hash', 'in', hashes).where('revoked_at', 'is', null).execute()
+      ? await db
+          .selectFrom('api_tokens')
+          .select('token_hash')
+          .where('token_hash', 'in', hashes)
+          .where('revoked_at', 'is', null)
+          .execute()
       : [];
     if (found.length === DEMO.users.length) return saved;
   }

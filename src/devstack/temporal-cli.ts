@@ -101,12 +101,14 @@ async function goInstallTemporalCli(go: string, env: NodeJS.ProcessEnv, log: (m:
 
   // Same flags as the official release build (.goreleaser.yml), so `temporal --version` reports 1.5.1.
   const ldflags = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`;
-  const args = ['install', `-ldflags=${ldflags}`, `${GO_PACKAGE}@v${TEMPORAL_CLI_VERSION}`];
+  // -v prints each package as it is compiled: the only sign of progress during the long compile phase.
+  const args = ['install', '-v', `-ldflags=${ldflags}`, `${GO_PACKAGE}@v${TEMPORAL_CLI_VERSION}`];
   log(`[temporal-cli] Temporal CLI not found; building it: go ${args.join(' ')} (GOBIN=${finalDir})`);
   log('[temporal-cli] The first build takes 3–4 minutes; later runs reuse the cached binary.');
 
   const started = Date.now();
   let lastLine = '';
+  let compiled = 0;
   const child = spawn(go, args, {
     env: { ...env, GOBIN: tmpDir, CGO_ENABLED: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,12 +117,18 @@ async function goInstallTemporalCli(go: string, env: NodeJS.ProcessEnv, log: (m:
     createInterface({ input: stream }).on('line', (line) => {
       if (!line.trim()) return;
       lastLine = line;
-      log(`[temporal-cli] ${line}`);
+      // Bare package paths (from -v) are hundreds of lines: count them; log everything else
+      // (`go: downloading ...`, errors).
+      if (/^[\w.~/-]+$/.test(line)) compiled++;
+      else log(`[temporal-cli] ${line}`);
     });
   }
   const timer = setInterval(() => {
     const secs = Math.round((Date.now() - started) / 1000);
-    log(`[temporal-cli] go install still running: ${secs} s elapsed${lastLine ? ` (last: ${lastLine})` : ''}`);
+    log(
+      `[temporal-cli] go install still running: ${secs} s elapsed, ${compiled} packages compiled` +
+        (lastLine ? ` (last: ${lastLine})` : ''),
+    );
   }, PROGRESS_EVERY_MS);
   timer.unref();
 
@@ -135,7 +143,9 @@ async function goInstallTemporalCli(go: string, env: NodeJS.ProcessEnv, log: (m:
     // Another process may have finished the same build meanwhile: replacing its folder is harmless.
     await rm(finalDir, { recursive: true, force: true });
     await rename(tmpDir, finalDir);
-    log(`[temporal-cli] Built in ${Math.round((Date.now() - started) / 1000)} s: ${join(finalDir, 'temporal')}`);
+    log(
+      `[temporal-cli] Built in ${Math.round((Date.now() - started) / 1000)} s: ${join(finalDir, 'temporal')}`,
+    );
     return join(finalDir, 'temporal');
   } finally {
     clearInterval(timer);

@@ -8,6 +8,7 @@ import type { SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { killOnExit } from './kill-on-exit.js';
 import { connectHost, hostPort, isPortListening } from './port-probe.js';
 import { devstackCacheDir, findTemporalCli } from './temporal-cli.js';
 
@@ -54,7 +55,9 @@ const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
 
 const STOP_GRACE_MS = 10_000;
 
-export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
+export async function startTemporalDevServer(
+  opts: TemporalDevServerOptions = {},
+): Promise<TemporalDevServer> {
   const log = opts.log ?? defaultLog;
   const ip = opts.ip ?? '127.0.0.1';
   const port = opts.port ?? 7233;
@@ -104,6 +107,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     child.once('exit', (code, signal) => resolveExit(`exited with ${signal ?? `code ${code}`}`));
   });
 
+  killOnExit(child, 'SIGTERM');
+
   const stop = once(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -131,7 +136,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     );
   }
 
-  log(`[temporal] dev server ready on ${address} (UI ${uiUrl}, namespace ${namespace}) in ${Date.now() - started} ms`);
+  log(
+    `[temporal] dev server ready on ${address} (UI ${uiUrl}, namespace ${namespace}) in ${Date.now() - started} ms`,
+  );
   return { address, uiUrl, namespace, stop };
 }
 
@@ -142,7 +149,7 @@ async function assertPortsFree(host: string, port: number, uiPort: number): Prom
     throw new Error(
       temporal
         ? `A Temporal server is already running on ${hostPort(host, port)} (probably a previous \`npm run dev\` ` +
-            'that was not stopped). Stop it, or choose another port.'
+            `that was not stopped; \`lsof -i :${port}\` shows its pid). Stop it, or choose another port.`
         : `Port ${port} on ${host} is already used by another program; choose another Temporal port.`,
     );
   }
@@ -194,7 +201,9 @@ async function waitUntilReady(params: {
       await connection?.close().catch(() => undefined);
     }
   }
-  throw new Error(`timed out after ${timeoutMs / 1000} s (last error: ${(lastError as Error)?.message ?? lastError})`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000} s (last error: ${(lastError as Error)?.message ?? lastError})`,
+  );
 }
 
 /**
@@ -263,7 +272,9 @@ async function startWithSdkDownload(o: {
     await env.teardown();
     throw err;
   }
-  o.log(`[temporal] dev server (SDK download) ready on ${env.address} (UI ${o.uiUrl}) in ${Date.now() - started} ms`);
+  o.log(
+    `[temporal] dev server (SDK download) ready on ${env.address} (UI ${o.uiUrl}) in ${Date.now() - started} ms`,
+  );
   return { address: env.address, uiUrl: o.uiUrl, namespace: o.namespace, stop: once(() => env.teardown()) };
 }
 

@@ -21,8 +21,14 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
 
   async function countRows() {
     const [c, p] = await Promise.all([
-      stack.db.selectFrom('candidacies').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      stack.db.selectFrom('candidates').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      stack.db
+        .selectFrom('candidacies')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+      stack.db
+        .selectFrom('candidates')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { candidacies: Number(c.n), candidates: Number(p.n) };
   }
@@ -38,7 +44,11 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.equal(res.body.reinforced, true, 'level 3 qualification gets reinforced coaching');
     assert.ok(['test', 'control'].includes(res.body.arm));
 
-    const row = await stack.db.selectFrom('candidacies').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await stack.db
+      .selectFrom('candidacies')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     assert.equal(row.started, true);
     assert.deepEqual(row.target_blocks, ['RNCP35830BC01', 'RNCP35830BC02']);
 
@@ -46,7 +56,13 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.equal(description.status.name, 'RUNNING');
 
     const event = await eventually(
-      () => stack.db.selectFrom('candidacy_events').selectAll().where('candidacy_id', '=', id).where('type', '=', 'identified').executeTakeFirst(),
+      () =>
+        stack.db
+          .selectFrom('candidacy_events')
+          .selectAll()
+          .where('candidacy_id', '=', id)
+          .where('type', '=', 'identified')
+          .executeTakeFirst(),
       15_000,
       'the identified journal event',
     );
@@ -54,11 +70,18 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.equal(event.actor_user_id, DEMO.users[0]!.id);
 
     const mail = await stack.mail.waitFor((m) => m.to.includes(body.candidate.email), 15_000);
-    assert.match(mail.subject, /^Bienvenue dans votre parcours VAE — Titre professionnel Assistant de vie aux familles$/);
+    assert.match(
+      mail.subject,
+      /^Bienvenue dans votre parcours VAE — Titre professionnel Assistant de vie aux familles$/,
+    );
     assert.match(mail.text, new RegExp(`Bonjour Élodie ${body.candidate.lastName},`));
     assert.match(mail.text, /RNCP35830BC01 — Entretenir le logement et le linge d’un particulier/);
     assert.match(mail.text, /Vous visez les 2 blocs de compétences suivants/);
-    assert.ok(mail.html?.includes('<li>RNCP35830BC02 — Accompagner la personne dans les actes essentiels du quotidien</li>'));
+    assert.ok(
+      mail.html?.includes(
+        '<li>RNCP35830BC02 — Accompagner la personne dans les actes essentiels du quotidien</li>',
+      ),
+    );
 
     // Visible to administrators by search attribute in the Temporal UI.
     const found = await eventually(
@@ -75,7 +98,11 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     );
     assert.equal(found.workflowId, `candidacy-${id}`);
 
-    const rowAfter = await stack.db.selectFrom('candidacies').select(['last_seq']).where('id', '=', id).executeTakeFirstOrThrow();
+    const rowAfter = await stack.db
+      .selectFrom('candidacies')
+      .select(['last_seq'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     assert.equal(rowAfter.last_seq, 1);
   });
 
@@ -86,7 +113,9 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     const handle = stack.temporal.workflow.getHandle(`candidacy-${res.body.id}`);
     await stack.mail.waitFor((m) => m.to.includes(body.candidate.email));
     const history = JSON.stringify(await handle.fetchHistory());
-    const description = JSON.stringify(await handle.describe(), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    const description = JSON.stringify(await handle.describe(), (_k, v) =>
+      typeof v === 'bigint' ? String(v) : v,
+    );
     for (const secret of [body.candidate.email, body.candidate.lastName, body.candidate.phone, 'Élodie']) {
       assert.ok(!history.includes(secret), `history leaks ${secret}`);
       assert.ok(!description.includes(secret), `description leaks ${secret}`);
@@ -104,12 +133,18 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     const key = `test-${randomUUID()}`;
     const before = await countRows();
     const first = await stack.http('POST', '/api/candidacies', { body, headers: { 'idempotency-key': key } });
-    const second = await stack.http('POST', '/api/candidacies', { body, headers: { 'idempotency-key': key } });
+    const second = await stack.http('POST', '/api/candidacies', {
+      body,
+      headers: { 'idempotency-key': key },
+    });
     assert.equal(first.status, 201);
     assert.equal(second.status, 201);
     assert.equal(second.body.id, first.body.id);
     assert.equal(second.headers.get('idempotent-replayed'), 'true');
-    assert.deepEqual(await countRows(), { candidacies: before.candidacies + 1, candidates: before.candidates + 1 });
+    assert.deepEqual(await countRows(), {
+      candidacies: before.candidacies + 1,
+      candidates: before.candidates + 1,
+    });
 
     const reused = await stack.http('POST', '/api/candidacies', {
       body: newCandidacyBody(),
@@ -137,7 +172,10 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.deepEqual(one.body.live.blocks, [{ code: 'RNCP34147BC02', status: 'targeted' }]);
     assert.ok(one.body.live.allowedActions.includes('record-information'));
 
-    const list = await stack.http('GET', `/api/candidacies?rncpCode=RNCP34147&projectId=${DEMO.project.id}&limit=10`);
+    const list = await stack.http(
+      'GET',
+      `/api/candidacies?rncpCode=RNCP34147&projectId=${DEMO.project.id}&limit=10`,
+    );
     assert.equal(list.status, 200);
     assert.ok(list.body.items.some((c: { id: string }) => c.id === id));
     assert.ok(list.body.items.every((c: { rncpCode: string }) => c.rncpCode === 'RNCP34147'));
@@ -150,17 +188,37 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
 
   it('answers bad input with problem+json and writes nothing', async () => {
     const before = await countRows();
-    const cases: { name: string; req: Parameters<TestStack['http']>; status: number; code: string; paths?: string[] }[] = [
+    const cases: {
+      name: string;
+      req: Parameters<TestStack['http']>;
+      status: number;
+      code: string;
+      paths?: string[];
+    }[] = [
       {
         name: 'missing and wrong fields',
-        req: ['POST', '/api/candidacies', { body: { projectId: 'nope', candidate: { email: 'x' }, targetBlocks: [] } }],
+        req: [
+          'POST',
+          '/api/candidacies',
+          { body: { projectId: 'nope', candidate: { email: 'x' }, targetBlocks: [] } },
+        ],
         status: 400,
         code: 'validation_failed',
-        paths: ['body.projectId', 'body.candidate.email', 'body.candidate.firstName', 'body.rncpCode', 'body.targetBlocks'],
+        paths: [
+          'body.projectId',
+          'body.candidate.email',
+          'body.candidate.firstName',
+          'body.rncpCode',
+          'body.targetBlocks',
+        ],
       },
       {
         name: 'malformed JSON',
-        req: ['POST', '/api/candidacies', { body: '{"projectId": ', headers: { 'content-type': 'application/json' } }],
+        req: [
+          'POST',
+          '/api/candidacies',
+          { body: '{"projectId": ', headers: { 'content-type': 'application/json' } },
+        ],
         status: 400,
         code: 'malformed_json',
       },
@@ -173,14 +231,22 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
       },
       {
         name: 'block of another certification',
-        req: ['POST', '/api/candidacies', { body: newCandidacyBody({ targetBlocks: ['RNCP35830BC01', 'RNCP34147BC01'] }) }],
+        req: [
+          'POST',
+          '/api/candidacies',
+          { body: newCandidacyBody({ targetBlocks: ['RNCP35830BC01', 'RNCP34147BC01'] }) },
+        ],
         status: 400,
         code: 'validation_failed',
         paths: ['body.targetBlocks.1'],
       },
       {
         name: 'a block twice',
-        req: ['POST', '/api/candidacies', { body: newCandidacyBody({ targetBlocks: ['RNCP35830BC01', 'RNCP35830BC01'] }) }],
+        req: [
+          'POST',
+          '/api/candidacies',
+          { body: newCandidacyBody({ targetBlocks: ['RNCP35830BC01', 'RNCP35830BC01'] }) },
+        ],
         status: 400,
         code: 'validation_failed',
         paths: ['body.targetBlocks'],
@@ -191,13 +257,50 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
         status: 415,
         code: 'unsupported_media_type',
       },
-      { name: 'no token', req: ['POST', '/api/candidacies', { body: newCandidacyBody(), token: null }], status: 401, code: 'missing_token' },
-      { name: 'bad token', req: ['GET', '/api/candidacies', { token: 'pvae_forged' }], status: 401, code: 'invalid_token' },
-      { name: 'unknown id', req: ['GET', `/api/candidacies/${randomUUID()}`, {}], status: 404, code: 'candidacy_not_found' },
-      { name: 'malformed id', req: ['GET', '/api/candidacies/123', {}], status: 400, code: 'validation_failed', paths: ['params.id'] },
-      { name: 'bad paging', req: ['GET', '/api/candidacies?limit=0&offset=-1', {}], status: 400, code: 'validation_failed', paths: ['query.limit', 'query.offset'] },
-      { name: 'unknown filter', req: ['GET', '/api/candidacies?colour=blue', {}], status: 400, code: 'validation_failed' },
-      { name: 'huge body', req: ['POST', '/api/candidacies', { body: { pad: 'x'.repeat(200_000) } }], status: 413, code: 'payload_too_large' },
+      {
+        name: 'no token',
+        req: ['POST', '/api/candidacies', { body: newCandidacyBody(), token: null }],
+        status: 401,
+        code: 'missing_token',
+      },
+      {
+        name: 'bad token',
+        req: ['GET', '/api/candidacies', { token: 'pvae_forged' }],
+        status: 401,
+        code: 'invalid_token',
+      },
+      {
+        name: 'unknown id',
+        req: ['GET', `/api/candidacies/${randomUUID()}`, {}],
+        status: 404,
+        code: 'candidacy_not_found',
+      },
+      {
+        name: 'malformed id',
+        req: ['GET', '/api/candidacies/123', {}],
+        status: 400,
+        code: 'validation_failed',
+        paths: ['params.id'],
+      },
+      {
+        name: 'bad paging',
+        req: ['GET', '/api/candidacies?limit=0&offset=-1', {}],
+        status: 400,
+        code: 'validation_failed',
+        paths: ['query.limit', 'query.offset'],
+      },
+      {
+        name: 'unknown filter',
+        req: ['GET', '/api/candidacies?colour=blue', {}],
+        status: 400,
+        code: 'validation_failed',
+      },
+      {
+        name: 'huge body',
+        req: ['POST', '/api/candidacies', { body: { pad: 'x'.repeat(200_000) } }],
+        status: 413,
+        code: 'payload_too_large',
+      },
     ];
     for (const c of cases) {
       const res = await stack.http(...c.req);
@@ -205,7 +308,10 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
       assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8', c.name);
       assert.equal(res.body.code, c.code, c.name);
       assert.equal(res.body.status, c.status, c.name);
-      assert.ok(typeof res.body.detail === 'string' && res.body.detail.length > 10, `${c.name}: a human sentence`);
+      assert.ok(
+        typeof res.body.detail === 'string' && res.body.detail.length > 10,
+        `${c.name}: a human sentence`,
+      );
       for (const p of c.paths ?? []) {
         assert.ok(
           res.body.errors?.some((e: { path: string }) => e.path === p),
@@ -219,8 +325,17 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
   it('leaves nothing half-created when Temporal is down, and a keyed retry finishes the job', async () => {
     // A second API instance whose Temporal connection points at a closed port.
     const deadConnection = await Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' });
-    const deadClient = new Client({ connection: deadConnection, namespace: stack.env.namespace ?? 'default' });
-    const app = createApp({ db: stack.db, temporal: deadClient, taskQueue: stack.taskQueue, logger: createLogger('silent') });
+    const deadClient = new Client({
+      connection: deadConnection,
+      namespace: stack.env.namespace ?? 'default',
+    });
+    const app = createApp({
+      db: stack.db,
+      temporal: deadClient,
+      taskQueue: stack.taskQueue,
+      logger: createLogger('silent'),
+      rpcTimeoutMs: 1_500,
+    });
     const server = createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const deadUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -243,7 +358,9 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
 
       const ready = await fetch(`${deadUrl}/readyz`);
       assert.equal(ready.status, 503);
-      const readyBody = (await ready.json()) as { checks: { postgres: { ok: boolean }; temporal: { ok: boolean } } };
+      const readyBody = (await ready.json()) as {
+        checks: { postgres: { ok: boolean }; temporal: { ok: boolean } };
+      };
       assert.equal(readyBody.checks.postgres.ok, true);
       assert.equal(readyBody.checks.temporal.ok, false);
 
@@ -258,15 +375,24 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
         .executeTakeFirstOrThrow();
       assert.equal(pending.started, false, 'kept for the retry, marked not started');
       const list = await stack.http('GET', '/api/candidacies?limit=200');
-      assert.ok(!list.body.items.some((c: { id: string }) => c.id === pending.id), 'hidden from lists until started');
+      assert.ok(
+        !list.body.items.some((c: { id: string }) => c.id === pending.id),
+        'hidden from lists until started',
+      );
       assert.equal((await stack.http('GET', `/api/candidacies/${pending.id}`)).status, 404);
 
-      const retried = await stack.http('POST', '/api/candidacies', { body, headers: { 'idempotency-key': key } });
+      const retried = await stack.http('POST', '/api/candidacies', {
+        body,
+        headers: { 'idempotency-key': key },
+      });
       assert.equal(retried.status, 201);
       assert.equal(retried.headers.get('idempotent-replayed'), 'true');
       assert.equal(retried.body.id, pending.id);
       await stack.mail.waitFor((m) => m.to.includes(body.candidate.email));
-      assert.deepEqual(await countRows(), { candidacies: before.candidacies + 1, candidates: before.candidates + 1 });
+      assert.deepEqual(await countRows(), {
+        candidacies: before.candidacies + 1,
+        candidates: before.candidates + 1,
+      });
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
       await deadConnection.close();

@@ -22,7 +22,11 @@ export function newCandidacyBody(overrides: Record<string, unknown> = {}) {
 }
 
 /** Polls until `fn` returns a truthy value (visibility and e-mail delivery are asynchronous). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -31,7 +31,11 @@ export interface TestStack {
   tokens: DemoTokens;
   taskQueue: string;
   /** HTTP helper: JSON in, JSON out, with a role's demo token unless `token` is given. */
-  http(method: string, url: string, opts?: { body?: unknown; role?: string; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  http(
+    method: string,
+    url: string,
+    opts?: { body?: unknown; role?: string; token?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
 

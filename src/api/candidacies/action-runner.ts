@@ -57,6 +57,12 @@ function isCompletedError(err: unknown): boolean {
   return /already completed|workflow execution already completed/i.test((err as Error)?.message ?? '');
 }
 
-export async function queryState(temporal: Client, workflowId: string): Promise<CandidacyView> {
-  return temporal.workflow.getHandle(workflowId).query(stateQuery);
+export async function queryState(
+  temporal: Client,
+  workflowId: string,
+  timeoutMs = 10_000,
+): Promise<CandidacyView> {
+  return temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
+    temporal.workflow.getHandle(workflowId).query(stateQuery),
+  );
 }

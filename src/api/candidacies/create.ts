@@ -23,7 +23,7 @@ function requestHash(body: CreateCandidacyBody): string {
  * failed); without one, a failed start removes the rows so nothing is half-created.
  */
 export async function createCandidacy(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
   user: AuthenticatedUser,
   body: CreateCandidacyBody,
   idempotencyKey: string | undefined,
@@ -128,7 +128,7 @@ function enrolmentFields(body: CreateCandidacyBody) {
 }
 
 async function startAndMark(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
   candidacyId: string,
   body: CreateCandidacyBody,
   actor: { userId: string; operatorId: string },
@@ -140,7 +140,10 @@ async function startAndMark(
     prepared ??
     (await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }));
   try {
-    await startCandidacyWorkflow(deps.temporal, deps.taskQueue, input);
+    // A bounded wait: when Temporal is unreachable the client answers 503, never hangs.
+    await deps.temporal.connection.withDeadline(Date.now() + (deps.rpcTimeoutMs ?? 10_000), () =>
+      startCandidacyWorkflow(deps.temporal, deps.taskQueue, input),
+    );
   } catch (err) {
     if (!keepOnFailure && candidateId) {
       await deps.db.transaction().execute(async (trx) => {

@@ -11,7 +11,7 @@ import { createCandidacy } from './create.js';
  * one and for the same candidate. Idempotent: a second call returns the same follow-up.
  */
 export async function openFollowUp(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
   user: AuthenticatedUser,
   parentId: string,
 ): Promise<{ candidacyId: string; created: boolean }> {

@@ -19,7 +19,7 @@ import {
 } from './schemas.js';
 
 export function candidacyRoutes(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
   registry: OpenAPIRegistry,
 ): Router {
   const router = Router();

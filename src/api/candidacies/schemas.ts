@@ -87,13 +87,9 @@ export const candidacyDetailSchema = candidacySummarySchema
       qualificationLevel: z.string(),
       jobSituation: z.string(),
     }),
-    live: z
-      .object({})
-      .passthrough()
-      .nullable()
-      .meta({
-        description: 'État vivant du workflow (requête Temporal `state`) ; null si Temporal est injoignable.',
-      }),
+    live: z.object({}).passthrough().nullable().meta({
+      description: 'État vivant du workflow (requête Temporal `state`) ; null si Temporal est injoignable.',
+    }),
   })
   .meta({ id: 'CandidacyDetail' });
 

@@ -54,7 +54,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('certifier_operator_id', 'uuid', (c) => c.notNull().references('operators.id'))
     .addColumn('silence_rule', 'text', (c) =>
-      c.notNull().defaultTo('admissible').check(sql`silence_rule in ('admissible', 'rejected')`),
+      c
+        .notNull()
+        .defaultTo('admissible')
+        .check(sql`silence_rule in ('admissible', 'rejected')`),
     )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
@@ -124,8 +127,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('candidacies_idempotency_uq', ['created_by', 'idempotency_key'])
     .execute();
-  await db.schema.createIndex('candidacies_project_phase_idx').on('candidacies').columns(['project_id', 'phase']).execute();
-  await db.schema.createIndex('candidacies_operator_idx').on('candidacies').columns(['operator_id', 'next_deadline']).execute();
+  await db.schema
+    .createIndex('candidacies_project_phase_idx')
+    .on('candidacies')
+    .columns(['project_id', 'phase'])
+    .execute();
+  await db.schema
+    .createIndex('candidacies_operator_idx')
+    .on('candidacies')
+    .columns(['operator_id', 'next_deadline'])
+    .execute();
   // At most one follow-up candidacy per partial result.
   await db.schema
     .createIndex('candidacies_parent_uq')
@@ -134,7 +145,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .where(sql.ref('parent_candidacy_id'), 'is not', null)
     .execute();
-  await db.schema.createIndex('candidacies_created_idx').on('candidacies').columns(['created_at', 'id']).execute();
+  await db.schema
+    .createIndex('candidacies_created_idx')
+    .on('candidacies')
+    .columns(['created_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('candidacy_events')
@@ -149,7 +164,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('candidacy_events_seq_uq', ['candidacy_id', 'seq'])
     .execute();
-  await db.schema.createIndex('candidacy_events_type_idx').on('candidacy_events').columns(['type', 'occurred_at']).execute();
+  await db.schema
+    .createIndex('candidacy_events_type_idx')
+    .on('candidacy_events')
+    .columns(['type', 'occurred_at'])
+    .execute();
 
   await db.schema
     .createTable('email_log')

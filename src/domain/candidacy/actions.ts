@@ -264,8 +264,6 @@ export function applyAction(
       s.admissibility!.decidedAt = iso;
       if (admissible) {
         enterAdmissible(s, policy, now);
-        // Back to the advice operator, who hands over to a coaching operator.
-        setResponsible(s, s.adviceOperatorId, 'advice');
       } else s.phase = 'not_admissible';
       const data = { admissible, implicit: false, reasons };
       emails.push(

@@ -251,6 +251,9 @@ export function applyTimer(
 
 export function enterAdmissible(s: CandidacyState, policy: Policy, now: Date): void {
   s.phase = 'admissible';
+  // Back to the advice operator, who hands over to a coaching operator.
+  s.responsibleOperatorId = s.adviceOperatorId;
+  s.responsibleRole = 'advice';
   s.coaching = {
     admissibleAt: now.toISOString(),
     startDueAt: addDuration(now, policy.coachingStartDeadline).toISOString(),

@@ -160,7 +160,9 @@ export const JURY_TEMPLATES = {
         `Pour information, la date limite d’évaluation par un jury (fin du 3e mois après le dépôt du dossier de validation), fixée au ${dateFr(juryDeadlineAt)}, est dépassée sans session planifiée par le certificateur.`,
         candidacySummary(ctx),
       ],
-      closing: ['Le certificateur a été alerté. Vous pouvez suivre cette candidature depuis votre tableau de bord.'],
+      closing: [
+        'Le certificateur a été alerté. Vous pouvez suivre cette candidature depuis votre tableau de bord.',
+      ],
     });
   },
 
