@@ -22,6 +22,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Deadline of a Temporal call made for a request (start, query, update). Default 10 s. */
   rpcTimeoutMs?: number;
+  /** Continue-as-new threshold for new candidacies (CANDIDACY_MAX_HISTORY_EVENTS). */
+  maxHistoryEvents?: number;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -60,8 +62,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use(express.json({ limit: '100kb', type: ['application/json', 'application/*+json'] }));
   // The API speaks JSON: a body of another type is refused clearly rather than ignored.
   api.use((req, _res, next) => {
-    // req.is() is null without a body, false with a body of another type.
-    if (req.is(['json', '+json']) === false) {
+    // An empty POST (an action without arguments) is fine; a non-empty non-JSON body is not.
+    const hasContent =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasContent && req.is(['json', '+json']) === false) {
       throw new HttpError(415, 'unsupported_media_type', 'Le corps doit être envoyé en application/json.');
     }
     next();

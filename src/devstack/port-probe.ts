@@ -1,4 +1,4 @@
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 
 /** True when something accepts TCP connections on host:port (within timeoutMs). */
 export function isPortListening(host: string, port: number, timeoutMs = 500): Promise<boolean> {
@@ -14,16 +14,24 @@ export function isPortListening(host: string, port: number, timeoutMs = 500): Pr
   });
 }
 
-/** A port that was free a moment ago on host (the OS picks it). */
+/**
+ * A port that is free on host, and that the OS will not hand out again to another "any free port" request
+ * for about a minute: we connect to it and close from the server side, which leaves the port in TIME_WAIT
+ * (the Temporal CLI does the same). Without that, the dev server's own internal port picks could collide
+ * with a port chosen here. Servers binding it explicitly (SO_REUSEADDR: Node, Go, Postgres) are not hindered.
+ */
 export function getFreePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', reject);
+    server.once('connection', (socket) => socket.destroy()); // server side closes first → TIME_WAIT
     server.listen({ host, port: 0 }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const { port } = server.address() as AddressInfo;
+      const client = connect({ host, port });
+      client.once('error', () => undefined); // a reset after the server's close is fine
+      client.once('close', () => server.close(() => resolve(port)));
+      client.once('end', () => client.destroy());
     });
   });
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import type { PolicyOverrides } from '../../src/domain/policy.js';
+import { generateToken, hashToken } from '../../src/api/tokens.js';
 
 /**
  * A project like the demo one (same operators, certifications and lead) but with its own
@@ -67,6 +68,34 @@ export const COMPRESSED: PolicyOverrides = {
   resultNotificationDeadline: { seconds: 30 },
   transferAcceptanceDelay: { seconds: 60 },
 };
+
+/** An extra advice operator in test projects, to hand candidacies over to. */
+export const SECOND_ADVICE_OPERATOR = '7b0f5a52-3c1e-4c6b-9a57-6f0d2a1e0999';
+
+/** A user of an operator with a fresh API token (what the admin command will do). */
+export async function createUserWithToken(
+  db: Kysely<Database>,
+  operatorId: string,
+  role: string,
+): Promise<string> {
+  const userId = randomUUID();
+  await db
+    .insertInto('users')
+    .values({
+      id: userId,
+      operator_id: operatorId,
+      role,
+      display_name: `Utilisateur ${role}`,
+      email: `${userId}@demo.parcours-vae.local`,
+    })
+    .execute();
+  const token = generateToken();
+  await db
+    .insertInto('api_tokens')
+    .values({ id: randomUUID(), user_id: userId, token_hash: hashToken(token), label: 'test' })
+    .execute();
+  return token;
+}
 
 export const OPERATORS = {
   lead: DEMO.operators[0]!.id,

@@ -8,6 +8,15 @@ import { prepareEnrolment } from './enrolment.js';
 import type { CreateCandidacyBody } from './schemas.js';
 import { candidacyWorkflowId, startCandidacyWorkflow } from './start-workflow.js';
 
+export interface CreateDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  rpcTimeoutMs?: number;
+  /** Continue-as-new threshold given to new candidacies (the server may suggest it earlier). */
+  maxHistoryEvents?: number;
+}
+
 export interface CreateResult {
   candidacyId: string;
   replayed: boolean;
@@ -23,7 +32,7 @@ function requestHash(body: CreateCandidacyBody): string {
  * failed); without one, a failed start removes the rows so nothing is half-created.
  */
 export async function createCandidacy(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
+  deps: CreateDeps,
   user: AuthenticatedUser,
   body: CreateCandidacyBody,
   idempotencyKey: string | undefined,
@@ -128,7 +137,7 @@ function enrolmentFields(body: CreateCandidacyBody) {
 }
 
 async function startAndMark(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
+  deps: CreateDeps,
   candidacyId: string,
   body: CreateCandidacyBody,
   actor: { userId: string; operatorId: string },

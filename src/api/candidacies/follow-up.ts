@@ -4,14 +4,14 @@ import type { Database } from '../../db/schema.js';
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
 import type { AuthenticatedUser } from '../auth.js';
 import { HttpError } from '../problem.js';
-import { createCandidacy } from './create.js';
+import { createCandidacy, type CreateDeps } from './create.js';
 
 /**
  * After a partial result, opens a new candidacy for the remaining blocks, linked to the first
  * one and for the same candidate. Idempotent: a second call returns the same follow-up.
  */
 export async function openFollowUp(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
+  deps: CreateDeps,
   user: AuthenticatedUser,
   parentId: string,
 ): Promise<{ candidacyId: string; created: boolean }> {

@@ -7,7 +7,7 @@ import { currentUser } from '../auth.js';
 import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
-import { createCandidacy } from './create.js';
+import { createCandidacy, type CreateDeps } from './create.js';
 import { openFollowUp } from './follow-up.js';
 import { getCandidacy, listCandidacies } from './read.js';
 import {
@@ -18,10 +18,7 @@ import {
   listQuerySchema,
 } from './schemas.js';
 
-export function candidacyRoutes(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; rpcTimeoutMs?: number },
-  registry: OpenAPIRegistry,
-): Router {
+export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
 
   defineRoute(router, registry, {
