@@ -18,6 +18,8 @@ export interface AppConfig {
   dataDir: string;
   logLevel: string;
   migrateOnStart: boolean;
+  /** Continue-as-new threshold for candidacy histories (0: only when the server suggests it). */
+  maxHistoryEvents: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -42,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     logLevel: env.LOG_LEVEL || 'info',
     migrateOnStart: env.MIGRATE_ON_START === 'true',
+    maxHistoryEvents: intFromEnv('CANDIDACY_MAX_HISTORY_EVENTS', 0),
   };
 }

@@ -15,7 +15,15 @@ async function main() {
   const db = createDb({ url: config.databaseUrl, applicationName: 'parcours-vae-api' });
   if (config.migrateOnStart) logger.info({ applied: await migrateToLatest(db) }, 'migrations');
   const temporal = await connectTemporalClient({ address: config.temporalAddress });
-  const server = createServer(createApp({ db, temporal, taskQueue: config.taskQueue, logger }));
+  const server = createServer(
+    createApp({
+      db,
+      temporal,
+      taskQueue: config.taskQueue,
+      logger,
+      maxHistoryEvents: config.maxHistoryEvents || undefined,
+    }),
+  );
   server.listen(config.port, process.env.HOST ?? '0.0.0.0', () =>
     logger.info({ port: config.port }, 'api listening'),
   );

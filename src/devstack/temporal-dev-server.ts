@@ -112,7 +112,11 @@ export async function startTemporalDevServer(
   const stop = once(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timedOut = await Promise.race([exited.then(() => false), sleep(STOP_GRACE_MS).then(() => true)]);
+    // Unref'd, else the pending timer alone would keep the process alive for 10 s after a clean stop.
+    const timedOut = await Promise.race([
+      exited.then(() => false),
+      sleep(STOP_GRACE_MS, true, { ref: false }),
+    ]);
     if (timedOut) {
       log(`[temporal] dev server did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
       child.kill('SIGKILL');

@@ -16,6 +16,15 @@ export async function createProjectWithPolicy(
   const id = randomUUID();
   await db.transaction().execute(async (trx) => {
     await trx
+      .insertInto('operators')
+      .values({
+        id: SECOND_ADVICE_OPERATOR,
+        name: 'Second point conseil',
+        email: 'conseil2@demo.parcours-vae.local',
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await trx
       .insertInto('projects')
       .values({
         id,
@@ -44,6 +53,10 @@ export async function createProjectWithPolicy(
         .insertInto('project_certifications')
         .values({ ...c, project_id: id })
         .execute();
+    await trx
+      .insertInto('project_operators')
+      .values({ project_id: id, operator_id: SECOND_ADVICE_OPERATOR, role: 'advice' })
+      .execute();
   });
   return id;
 }

@@ -26,6 +26,10 @@ export interface TestStack {
   temporal: Client;
   env: TestWorkflowEnvironment;
   worker: Worker;
+  /** Resolves when the current worker stops. */
+  workerRun: Promise<void>;
+  /** Starts a new worker on the same task queue (after `worker.shutdown()`), as a redeploy would. */
+  restartWorker(): Promise<void>;
   mail: MailCapture;
   baseUrl: string;
   tokens: DemoTokens;
@@ -79,19 +83,21 @@ export async function startTestStack(): Promise<TestStack> {
     const taskQueue = `test-${path.basename(tmp)}`;
     const mailer = createSmtpMailer(`${mail.smtpUrl}?ignoreTLS=true`);
     cleanups.push(() => mailer.close());
-    const worker = await createVaeWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      db,
-      mailer,
-      mailFrom: 'Parcours VAE <ne-pas-repondre@parcours-vae.local>',
-      workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
-    });
-    const running = worker.run();
+    const newWorker = () =>
+      createVaeWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue,
+        db,
+        mailer,
+        mailFrom: 'Parcours VAE <ne-pas-repondre@parcours-vae.local>',
+        workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
+      });
+    const current = { worker: await newWorker(), run: Promise.resolve() };
+    current.run = current.worker.run();
     cleanups.push(async () => {
-      worker.shutdown();
-      await running;
+      if (current.worker.getState() === 'RUNNING') current.worker.shutdown();
+      await current.run;
     });
 
     const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -104,7 +110,16 @@ export async function startTestStack(): Promise<TestStack> {
       db,
       temporal: env.client,
       env,
-      worker,
+      get worker() {
+        return current.worker;
+      },
+      get workerRun() {
+        return current.run;
+      },
+      async restartWorker() {
+        current.worker = await newWorker();
+        current.run = current.worker.run();
+      },
       mail,
       baseUrl,
       tokens,

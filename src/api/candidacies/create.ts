@@ -145,9 +145,11 @@ async function startAndMark(
   prepared?: Awaited<ReturnType<typeof prepareEnrolment>>,
   candidateId?: string,
 ): Promise<void> {
-  const input =
-    prepared ??
-    (await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }));
+  const input = {
+    ...(prepared ??
+      (await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }))),
+    ...(deps.maxHistoryEvents ? { maxHistoryEvents: deps.maxHistoryEvents } : {}),
+  };
   try {
     // A bounded wait: when Temporal is unreachable the client answers 503, never hangs.
     await deps.temporal.connection.withDeadline(Date.now() + (deps.rpcTimeoutMs ?? 10_000), () =>

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { createApp } from '../../src/api/app.js';
+import { DEMO } from '../../src/db/demo-data.js';
+import { createLogger } from '../../src/logger.js';
+import { eventually, newCandidacyBody } from '../support/fixtures.js';
+import { CandidacyDriver } from '../support/path.js';
+import {
+  COMPRESSED,
+  createProjectWithPolicy,
+  createUserWithToken,
+  OPERATORS,
+  SECOND_ADVICE_OPERATOR,
+} from '../support/projects.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+describe('overlays and durability: withdrawal, transfers, search attributes, continue-as-new, restarts', () => {
+  let stack: TestStack;
+  let projectId: string;
+  before(async () => {
+    stack = await startTestStack();
+    projectId = await createProjectWithPolicy(stack.db, {
+      ...COMPRESSED,
+      transferAcceptanceDelay: { seconds: 3 },
+    });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('records a withdrawal at any step and closes the workflow', async () => {
+    const c = await CandidacyDriver.create(stack, { projectId });
+    await c.informAndSubmit();
+    const res = await c.act('withdraw', { reason: 'new_job' });
+    assert.equal(res.phase, 'withdrawn');
+    assert.deepEqual(res.allowedActions, []);
+    assert.equal((await stack.temporal.workflow.getHandle(c.workflowId).result()).phase, 'withdrawn');
+    await c.waitTemplates(['candidate.withdrawn', 'operator.withdrawn']);
+  });
+
+  it('hands a candidacy over when the receiving operator accepts, and escalates to the lead when it does not', async () => {
+    const receiverToken = await createUserWithToken(stack.db, SECOND_ADVICE_OPERATOR, 'advisor');
+    const accepted = await CandidacyDriver.create(stack, { projectId });
+    const requested = await accepted.act('request-transfer', {
+      toOperatorId: SECOND_ADVICE_OPERATOR,
+      reason: 'geography',
+    });
+    assert.deepEqual(requested.waitingOn, {
+      kind: 'operator',
+      operatorId: SECOND_ADVICE_OPERATOR,
+      role: 'advice',
+    });
+    assert.ok(requested.allowedActions.includes('accept-transfer'));
+    const wrongTaker = await accepted.refused('accept-transfer');
+    assert.equal(wrongTaker.status, 409);
+    assert.equal(wrongTaker.body.code, 'not_transfer_recipient');
+    const ok = await stack.http('POST', `/api/candidacies/${accepted.id}/accept-transfer`, {
+      token: receiverToken,
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.responsibleOperatorId, SECOND_ADVICE_OPERATOR);
+    assert.equal(ok.body.transfer, null);
+    await accepted.waitTemplates([
+      'operator.transfer_requested',
+      'operator.transfer_accepted',
+      'candidate.transfer_accepted',
+    ]);
+
+    const ignored = await CandidacyDriver.create(stack, { projectId });
+    await ignored.act('request-transfer', { toOperatorId: SECOND_ADVICE_OPERATOR, reason: 'capacity' });
+    await ignored.waitEvent('transfer_escalated', 10_000);
+    const s = await ignored.state();
+    assert.equal(s.transfer, null);
+    assert.equal(s.responsibleOperatorId, OPERATORS.advice, 'the candidacy stays where it was');
+    await ignored.waitTemplates(['lead.transfer_escalated']);
+    const lead = DEMO.users.find((u) => u.role === 'project_lead')!;
+    await stack.mail.waitFor((m) => m.to.includes(lead.email) && /transfert/i.test(m.subject));
+
+    const badRole = await ignored.refused('request-transfer', {
+      toOperatorId: OPERATORS.certifier,
+      reason: 'capacity',
+    });
+    assert.equal(badRole.status, 400);
+  });
+
+  it('keeps search attributes current: an administrator finds what waits on a certifier this week', async () => {
+    const slow = await createProjectWithPolicy(stack.db, {
+      ...COMPRESSED,
+      admissibilityDecisionDeadline: { days: 3 },
+    });
+    const c = await CandidacyDriver.create(stack, { projectId: slow });
+    await c.informAndSubmit();
+    const weekEnd = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const query = `WaitingOn = "certifier:${OPERATORS.certifier}" AND NextDeadline < "${weekEnd}" AND VaeStage = "admissibility_requested" AND ProjectId = "${slow}"`;
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const wf of stack.temporal.workflow.list({ query })) ids.push(wf.workflowId);
+        return ids.includes(c.workflowId) ? ids : undefined;
+      },
+      15_000,
+      'the candidacy in visibility',
+    );
+    assert.deepEqual(found, [c.workflowId]);
+    const description = await stack.temporal.workflow.getHandle(c.workflowId).describe();
+    const attrs = description.typedSearchAttributes;
+    assert.ok(attrs);
+    // The administrators' window: French current details saying what the candidacy waits for
+    // (the Web UI reads them through the built-in metadata query).
+    const metadata = await stack.temporal.workflow
+      .getHandle(c.workflowId)
+      .query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    assert.match(metadata.currentDetails, /\*\*Phase\*\* : Recevabilité demandée/);
+    assert.match(metadata.currentDetails, /En attente de\*\* : certificateur — opérateur /);
+    assert.match(
+      metadata.currentDetails,
+      /Prochaine échéance\*\* : Décision de recevabilité, le \d{4}-\d{2}-\d{2}/,
+    );
+    const timers = await eventually(
+      async () => {
+        const history = await stack.temporal.workflow.getHandle(c.workflowId).fetchHistory();
+        const found = (history.events ?? []).filter((e) => e.timerStartedEventAttributes);
+        return found.length ? found : undefined;
+      },
+      10_000,
+      'a running clock',
+    );
+    assert.ok(
+      timers.every((t) => t.userMetadata?.summary),
+      `timers carry a summary: ${JSON.stringify(timers)}`,
+    );
+  });
+
+  it('continues as new with the whole state, without losing a clock or re-sending an e-mail', async () => {
+    const server = createServer(
+      createApp({
+        db: stack.db,
+        temporal: stack.temporal,
+        taskQueue: stack.taskQueue,
+        logger: createLogger('silent'),
+        maxHistoryEvents: 30,
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const body = newCandidacyBody({ projectId });
+      const res = await fetch(`${url}/api/candidacies`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.tokens.advisor}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      assert.equal(res.status, 201);
+      const c = new CandidacyDriver(stack, ((await res.json()) as { id: string }).id, body.candidate.email);
+      await c.informAndSubmit();
+      await c.act('mark-incomplete', { missingItems: ['identity_document'] }, 'certifier');
+      await c.act('complete-file');
+      await c.act('mark-incomplete', { missingItems: ['cerfa_form'] }, 'certifier');
+      await c.act('complete-file');
+      const s = await c.waitPhase('admissible', 15_000);
+      assert.equal(s.phase, 'admissible');
+      const handle = stack.temporal.workflow.getHandle(c.workflowId);
+      const runs = await eventually(
+        async () => {
+          const ids: string[] = [];
+          for await (const wf of stack.temporal.workflow.list({ query: `WorkflowId = "${c.workflowId}"` }))
+            ids.push(wf.runId);
+          return ids.length >= 2 ? ids : undefined;
+        },
+        10_000,
+        'several runs after continue-as-new',
+      );
+      assert.ok(runs.length >= 2);
+      const current = await handle.describe();
+      assert.equal(current.status.name, 'RUNNING');
+      const events = await c.events();
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        events.map((_, i) => i + 1),
+        'journal without gap or duplicate',
+      );
+      const log = await c.waitTemplates(['candidate.admissibility_decision']);
+      const keys = log.map((l) => l.idempotency_key);
+      assert.equal(new Set(keys).size, keys.length);
+      const captured = stack.mail.messages().filter((m) => m.headers['x-parcours-vae-candidacy'] === c.id);
+      assert.equal(captured.length, log.length, 'one message per logged e-mail');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('survives a worker restart mid-path: clocks fire, e-mails go out once, the journal has no gap', async () => {
+    const drivers = await Promise.all(
+      Array.from({ length: 5 }, () => CandidacyDriver.create(stack, { projectId })),
+    );
+    for (const d of drivers) await d.informAndSubmit();
+    // Stop the worker while the 4-second admissibility clocks run, restart one later.
+    stack.worker.shutdown();
+    await stack.workerRun;
+    await new Promise((r) => setTimeout(r, 5_000));
+    await stack.restartWorker();
+    for (const d of drivers) {
+      await d.waitPhase('admissible', 20_000);
+      const events = await d.events();
+      assert.deepEqual(
+        events.map((e) => e.seq),
+        events.map((_, i) => i + 1),
+      );
+      const log = await d.waitTemplates(['candidate.admissibility_decision', 'certifier.implicit_decision']);
+      const captured = stack.mail.messages().filter((m) => m.headers['x-parcours-vae-candidacy'] === d.id);
+      assert.equal(captured.length, log.length);
+    }
+  });
+});
