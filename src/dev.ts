@@ -116,6 +116,7 @@ async function main() {
       db,
       temporal,
       taskQueue: config.taskQueue,
+      maxHistoryEvents: config.maxHistoryEvents || undefined,
       logger: createLogger(config.logLevel, 'api'),
     });
     const http = createServer(app);

@@ -20,6 +20,7 @@ async function main() {
       db,
       temporal,
       taskQueue: config.taskQueue,
+      maxHistoryEvents: config.maxHistoryEvents || undefined,
       logger,
       maxHistoryEvents: config.maxHistoryEvents || undefined,
     }),
