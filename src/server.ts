@@ -22,7 +22,6 @@ async function main() {
       taskQueue: config.taskQueue,
       maxHistoryEvents: config.maxHistoryEvents || undefined,
       logger,
-      maxHistoryEvents: config.maxHistoryEvents || undefined,
     }),
   );
   server.listen(config.port, process.env.HOST ?? '0.0.0.0', () =>
