@@ -19,8 +19,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../activities/*', '!../activities/index.js'], message: 'Workflows import activity types only.' },
-            { group: ['../db/*', '../api/*', 'pg', 'kysely', 'nodemailer', 'node:*'], message: 'No I/O in workflows.' },
+            {
+              group: ['../activities/*', '!../activities/index.js'],
+              message: 'Workflows import activity types only.',
+            },
+            {
+              group: ['../db/*', '../api/*', 'pg', 'kysely', 'nodemailer', 'node:*'],
+              message: 'No I/O in workflows.',
+            },
           ],
         },
       ],

@@ -21,6 +21,9 @@ import { createLogger } from '../../src/logger.js';
 import { createVaeWorker } from '../../src/worker-factory.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON bodies freely
+type JsonBody = any;
+
 export interface TestStack {
   db: Kysely<Database>;
   temporal: Client;
@@ -39,7 +42,11 @@ export interface TestStack {
     method: string,
     url: string,
     opts?: { body?: unknown; role?: string; token?: string | null; headers?: Record<string, string> },
-  ): Promise<{ status: number; headers: Headers; body: any }>;
+  ): Promise<{
+    status: number;
+    headers: Headers; // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON bodies freely
+    body: any;
+  }>;
   stop(): Promise<void>;
 }
 

@@ -1,6 +1,3 @@
-import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
 import type { AuthenticatedUser } from '../auth.js';
 import { HttpError } from '../problem.js';

@@ -1,8 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { currentUser } from '../auth.js';
 import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
