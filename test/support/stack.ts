@@ -42,11 +42,7 @@ export interface TestStack {
     method: string,
     url: string,
     opts?: { body?: unknown; role?: string; token?: string | null; headers?: Record<string, string> },
-  ): Promise<{
-    status: number;
-    headers: Headers; // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON bodies freely
-    body: any;
-  }>;
+  ): Promise<{ status: number; headers: Headers; body: JsonBody }>;
   stop(): Promise<void>;
 }
 
