@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSmtpMailer } from './activities/mailer.js';
 import { createApp } from './api/app.js';
 import { createCandidacy } from './api/candidacies/create.js';
@@ -43,6 +43,12 @@ async function main() {
     say('Tout est arrêté.');
     process.exit(code);
   };
+  // Ctrl-C stops everything in order (API, worker, then the services), so the SDK must not
+  // stop the worker on its own; its logs stay at warnings.
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger(config.logLevel === 'debug' ? 'INFO' : 'WARN'),
+  });
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
@@ -100,7 +106,7 @@ async function main() {
     });
     const workerRun = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
       await workerConnection.close();
     });

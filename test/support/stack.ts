@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createSmtpMailer } from '../../src/activities/mailer.js';
 import { createApp } from '../../src/api/app.js';
@@ -51,7 +51,14 @@ export interface TestStack {
  * database on TEST_DATABASE_URL's server), the Temporal dev server (from the local CLI
  * binary), SMTP capture, the worker and the API on random ports.
  */
+let runtimeInstalled = false;
+
 export async function startTestStack(): Promise<TestStack> {
+  if (!runtimeInstalled) {
+    // SDK logs at warnings only; TEST_LOG_LEVEL=info shows the workers' lifecycle.
+    Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'info' ? 'INFO' : 'WARN') });
+    runtimeInstalled = true;
+  }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'parcours-vae-test-'));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(tmp, { recursive: true, force: true })];
   const stop = async () => {
@@ -63,15 +70,20 @@ export async function startTestStack(): Promise<TestStack> {
       }
     }
   };
+  const quiet = process.env.TEST_LOG_LEVEL ? undefined : () => undefined;
   try {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await getFreePort() });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(tmp, 'pg'),
+      port: await getFreePort(),
+      log: quiet,
+    });
     cleanups.push(() => pg.stop());
     const db = createDb({ url: pg.url });
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
     const tokens = await seedDemo(db);
 
-    const mail = await startMailCapture({ smtpPort: 0, httpPort: 0 });
+    const mail = await startMailCapture({ smtpPort: 0, httpPort: 0, log: quiet });
     cleanups.push(() => mail.stop());
 
     const env = await TestWorkflowEnvironment.createLocal({
