@@ -43,15 +43,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const database = opts.database ?? 'parcours_vae';
   const started = Date.now();
 
+  const isRoot = userInfo().uid === 0;
+  if (isRoot) await ensureTraversableByPostgresUser(dataDir, log);
+  await clearStalePidFile(dataDir, log);
+  // After the pid file check: an orphaned Postgres on this data dir has just been stopped, freeing its port.
   if (await isPortListening('127.0.0.1', port)) {
     throw new Error(
       `Port ${port} on 127.0.0.1 is already in use (another Postgres, or a previous \`npm run dev\` still running?). ` +
         'Stop it or choose another port.',
     );
   }
-  const isRoot = userInfo().uid === 0;
-  if (isRoot) await ensureTraversableByPostgresUser(dataDir, log);
-  await clearStalePidFile(dataDir, log);
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const output: string[] = [];

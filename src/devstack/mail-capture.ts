@@ -373,7 +373,7 @@ function sendPage(res: ServerResponse, status: number, html: string): void {
   send(res, status, 'text/html; charset=utf-8', html);
 }
 
-export function escapeHtml(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
