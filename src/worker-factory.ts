@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import { createActivities } from './activities/index.js';
+import { createActivities, type ActivityDeps } from './activities/index.js';
 import type { Mailer } from './activities/mailer.js';
 import type { Database } from './db/schema.js';
 
@@ -13,6 +13,7 @@ export interface VaeWorkerDeps {
   db: Kysely<Database>;
   mailer: Mailer;
   mailFrom: string;
+  faults?: ActivityDeps['faults'];
   /** Prebuilt bundle (npm run build); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
   tuning?: Partial<
@@ -33,7 +34,7 @@ export async function createVaeWorker(deps: VaeWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath }),
-    activities: createActivities({ db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom }),
+    activities: createActivities({ db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom, faults: deps.faults }),
     // Bounded sticky cache: memory stays flat however many candidacies are open.
     maxCachedWorkflows: 2_000,
     ...deps.tuning,

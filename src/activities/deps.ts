@@ -8,4 +8,6 @@ export interface ActivityDeps {
   mailer: Mailer;
   mailFrom: string;
   clock?: () => Date;
+  /** Fault injection for the durability tests (e.g. fail an activity after its e-mail left). */
+  faults?: { afterEmailSent?: (key: string) => void };
 }

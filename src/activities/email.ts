@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
+import { sql } from 'kysely';
 import type { ActivityDeps } from './deps.js';
 import type { EmailContext } from '../notifications/context.js';
 import { isTemplateName, TEMPLATES } from '../notifications/templates.js';
@@ -14,6 +15,20 @@ export interface EmailRequest {
   data: EmailContext['data'];
 }
 
+/** Longer than the e-mail activity's start-to-close timeout (45 s). */
+const STALE_CLAIM = '2 minutes';
+
+async function withDbRetries<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** i, 4_000)));
+    }
+  }
+}
+
 /** A stable Message-ID: a receiving system can also deduplicate on it. */
 function messageIdFor(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@parcours-vae>`;
@@ -23,9 +38,11 @@ export function emailActivities(deps: ActivityDeps) {
   const { db, mailer, mailFrom } = deps;
   return {
     /**
-     * Sends one e-mail exactly once per key. The e-mail log row is locked while sending, so
-     * a concurrent retry waits and then sees it sent; a retry after a crash resends only if
-     * the SMTP server never accepted the message.
+     * Sends one e-mail exactly once per key: an attempt claims the log row ('sending'), sends,
+     * then marks it 'sent'; any retry after that finds it sent and does nothing. The one gap
+     * left is a worker dying between the SMTP server's acceptance and the 'sent' mark: after
+     * the claim goes stale the e-mail is sent again with the same Message-ID, which mail
+     * systems use to drop the duplicate.
      */
     async sendEmail(req: EmailRequest): Promise<{ status: 'sent' | 'already-sent' }> {
       if (!isTemplateName(req.template)) {
@@ -46,49 +63,62 @@ export function emailActivities(deps: ActivityDeps) {
         throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidTemplateData');
       }
 
-      return db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('email_log')
-          .values({
-            idempotency_key: req.key,
-            candidacy_id: req.candidacyId,
-            template: req.template,
-            recipient_kind: req.recipient.kind,
-            to_address: ctx.address,
-            status: 'pending',
-          })
-          .onConflict((oc) => oc.column('idempotency_key').doNothing())
-          .execute();
-        const row = await trx
-          .selectFrom('email_log')
-          .select(['status'])
-          .where('idempotency_key', '=', req.key)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
-        if (row.status === 'sent') return { status: 'already-sent' as const };
+      // 1. Claim the e-mail in its own committed transaction: one attempt at a time.
+      await db
+        .insertInto('email_log')
+        .values({
+          idempotency_key: req.key,
+          candidacy_id: req.candidacyId,
+          template: req.template,
+          recipient_kind: req.recipient.kind,
+          to_address: ctx.address,
+          status: 'pending',
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .execute();
+      const claimed = await db
+        .updateTable('email_log')
+        .set((eb) => ({ status: 'sending', claimed_at: sql<Date>`now()`, attempts: eb('attempts', '+', 1) }))
+        .where('idempotency_key', '=', req.key)
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'pending'),
+            // A claim older than the activity's timeout belongs to an attempt that died.
+            eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', sql<Date>`now() - ${STALE_CLAIM}::interval`)]),
+          ]),
+        )
+        .returning('attempts')
+        .executeTakeFirst();
+      if (!claimed) {
+        const row = await db.selectFrom('email_log').select('status').where('idempotency_key', '=', req.key).executeTakeFirstOrThrow();
+        if (row.status === 'sent') return { status: 'already-sent' };
+        // Another attempt is sending right now: retry later, it will then be 'sent'.
+        throw ApplicationFailure.retryable(`E-mail ${req.key} is being sent by another attempt`, 'EmailInFlight');
+      }
 
-        const messageId = messageIdFor(req.key);
-        await mailer.send({
-          messageId,
-          from: mailFrom,
-          to: ctx.address,
-          subject: rendered.subject,
-          text: rendered.text,
-          html: rendered.html,
-          headers: { 'X-Parcours-Vae-Template': req.template, 'X-Parcours-Vae-Candidacy': req.candidacyId },
-        });
-        await trx
-          .updateTable('email_log')
-          .set((eb) => ({
-            status: 'sent',
-            message_id: messageId,
-            sent_at: new Date(),
-            attempts: eb('attempts', '+', 1),
-          }))
-          .where('idempotency_key', '=', req.key)
-          .execute();
-        return { status: 'sent' as const };
+      // 2. Send, with a stable Message-ID.
+      const messageId = messageIdFor(req.key);
+      await mailer.send({
+        messageId,
+        from: mailFrom,
+        to: ctx.address,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        headers: { 'X-Parcours-Vae-Template': req.template, 'X-Parcours-Vae-Candidacy': req.candidacyId },
       });
+
+      // 3. Record it as sent. Once the SMTP server has accepted the message, a database hiccup
+      // must not fail the activity (a retry would send again): keep trying here.
+      await withDbRetries(() =>
+        db
+          .updateTable('email_log')
+          .set({ status: 'sent', message_id: messageId, sent_at: new Date() })
+          .where('idempotency_key', '=', req.key)
+          .execute(),
+      );
+      deps.faults?.afterEmailSent?.(req.key);
+      return { status: 'sent' };
     },
   };
 }

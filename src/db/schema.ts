@@ -136,7 +136,7 @@ export interface CandidacyEventsTable {
   recorded_at: CreatedAt;
 }
 
-/** One row per e-mail ever sent, keyed so a retried activity never sends twice. */
+/** One row per e-mail, keyed so a retried activity never sends twice: pending → sending → sent. */
 export interface EmailLogTable {
   idempotency_key: string;
   candidacy_id: string | null;
@@ -147,6 +147,8 @@ export interface EmailLogTable {
   message_id: string | null;
   attempts: Generated<number>;
   created_at: CreatedAt;
+  /** When an attempt took the e-mail for sending ('sending'); a stale claim may be retaken. */
+  claimed_at: Timestamp | null;
   sent_at: Timestamp | null;
 }
 

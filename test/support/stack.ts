@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
+import type { ActivityDeps } from '../../src/activities/index.js';
 import { createSmtpMailer } from '../../src/activities/mailer.js';
 import { createApp } from '../../src/api/app.js';
 import { createDb } from '../../src/db/connection.js';
@@ -53,7 +54,7 @@ export interface TestStack {
  */
 let runtimeInstalled = false;
 
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(opts: { faults?: ActivityDeps['faults'] } = {}): Promise<TestStack> {
   if (!runtimeInstalled) {
     // SDK logs at warnings only; TEST_LOG_LEVEL=info shows the workers' lifecycle.
     Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'info' ? 'INFO' : 'WARN') });
@@ -107,6 +108,7 @@ export async function startTestStack(): Promise<TestStack> {
         mailer,
         mailFrom: 'Parcours VAE <ne-pas-repondre@parcours-vae.local>',
         workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
+        faults: opts.faults,
       });
     const current = { worker: await newWorker(), run: Promise.resolve() };
     current.run = current.worker.run();

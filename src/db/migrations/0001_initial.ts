@@ -181,6 +181,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('message_id', 'text')
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('claimed_at', 'timestamptz')
     .addColumn('sent_at', 'timestamptz')
     .execute();
 }
