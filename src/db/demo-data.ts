@@ -11,6 +11,34 @@ export const DEMO = {
     name: 'Expérimentation VAE par blocs de compétences — démonstration',
     policy: { overrides: {}, arms: {} } satisfies ProjectPolicySettings,
   },
+  /**
+   * The same project with every clock in seconds or minutes, so a person can walk a candidacy
+   * through every phase in a few minutes (README, « Parcourir toutes les phases »).
+   */
+  fastProject: {
+    id: '7b0f5a52-3c1e-4c6b-9a57-6f0d2a1e0002',
+    name: 'Démonstration accélérée (délais en secondes)',
+    policy: {
+      overrides: {
+        admissibilityDecisionDeadline: { seconds: 600 },
+        admissibilityWarningBefore: { seconds: 60 },
+        incompleteFileCompletionDelay: { seconds: 600 },
+        incompleteFileReminderBefore: { seconds: 120 },
+        coachingStartDeadline: { seconds: 1800 },
+        inactivityReminderStandard: { seconds: 600 },
+        inactivityReminderReinforced: { seconds: 300 },
+        abandonmentContestDelay: { seconds: 300 },
+        juryDeadlineAfterValidationFile: { seconds: 1800 },
+        juryEscalationBefore: { seconds: 600 },
+        convocationLeadTime: { seconds: 30 },
+        juryReminderBefore: { seconds: 20 },
+        resultReminderAfter: { seconds: 120 },
+        resultNotificationDeadline: { seconds: 600 },
+        transferAcceptanceDelay: { seconds: 600 },
+      },
+      arms: {},
+    } satisfies ProjectPolicySettings,
+  },
   operators: [
     {
       id: '7b0f5a52-3c1e-4c6b-9a57-6f0d2a1e0101',

@@ -17,16 +17,13 @@ export async function seedDemo(
   opts: { tokensFile?: string } = {},
 ): Promise<DemoTokens> {
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('projects')
-      .values({
-        id: DEMO.project.id,
-        name: DEMO.project.name,
-        lead_user_id: null,
-        policy: JSON.stringify(DEMO.project.policy),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    for (const project of [DEMO.project, DEMO.fastProject]) {
+      await trx
+        .insertInto('projects')
+        .values({ id: project.id, name: project.name, lead_user_id: null, policy: JSON.stringify(project.policy) })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
     for (const op of DEMO.operators) {
       await trx
         .insertInto('operators')
@@ -34,11 +31,13 @@ export async function seedDemo(
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
       for (const role of op.roles) {
-        await trx
-          .insertInto('project_operators')
-          .values({ project_id: DEMO.project.id, operator_id: op.id, role })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        for (const projectId of [DEMO.project.id, DEMO.fastProject.id]) {
+          await trx
+            .insertInto('project_operators')
+            .values({ project_id: projectId, operator_id: op.id, role })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        }
       }
     }
     for (const u of DEMO.users) {
@@ -58,7 +57,7 @@ export async function seedDemo(
     await trx
       .updateTable('projects')
       .set({ lead_user_id: DEMO.users[4]!.id })
-      .where('id', '=', DEMO.project.id)
+      .where('id', 'in', [DEMO.project.id, DEMO.fastProject.id])
       .where('lead_user_id', 'is', null)
       .execute();
     const certifier = DEMO.operators[2].id;
@@ -80,11 +79,13 @@ export async function seedDemo(
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
-      await trx
-        .insertInto('project_certifications')
-        .values({ project_id: DEMO.project.id, rncp_code: c.rncpCode })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      for (const projectId of [DEMO.project.id, DEMO.fastProject.id]) {
+        await trx
+          .insertInto('project_certifications')
+          .values({ project_id: projectId, rncp_code: c.rncpCode })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
     }
     for (const m of DEMO.juryMembers) {
       await trx
