@@ -34,7 +34,12 @@ export async function createVaeWorker(deps: VaeWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath }),
-    activities: createActivities({ db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom, faults: deps.faults }),
+    activities: createActivities({
+      db: deps.db,
+      mailer: deps.mailer,
+      mailFrom: deps.mailFrom,
+      faults: deps.faults,
+    }),
     // Bounded sticky cache: memory stays flat however many candidacies are open.
     maxCachedWorkflows: 2_000,
     ...deps.tuning,

@@ -84,16 +84,26 @@ export function emailActivities(deps: ActivityDeps) {
           eb.or([
             eb('status', '=', 'pending'),
             // A claim older than the activity's timeout belongs to an attempt that died.
-            eb.and([eb('status', '=', 'sending'), eb('claimed_at', '<', sql<Date>`now() - ${STALE_CLAIM}::interval`)]),
+            eb.and([
+              eb('status', '=', 'sending'),
+              eb('claimed_at', '<', sql<Date>`now() - ${STALE_CLAIM}::interval`),
+            ]),
           ]),
         )
         .returning('attempts')
         .executeTakeFirst();
       if (!claimed) {
-        const row = await db.selectFrom('email_log').select('status').where('idempotency_key', '=', req.key).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom('email_log')
+          .select('status')
+          .where('idempotency_key', '=', req.key)
+          .executeTakeFirstOrThrow();
         if (row.status === 'sent') return { status: 'already-sent' };
         // Another attempt is sending right now: retry later, it will then be 'sent'.
-        throw ApplicationFailure.retryable(`E-mail ${req.key} is being sent by another attempt`, 'EmailInFlight');
+        throw ApplicationFailure.retryable(
+          `E-mail ${req.key} is being sent by another attempt`,
+          'EmailInFlight',
+        );
       }
 
       // 2. Send, with a stable Message-ID.

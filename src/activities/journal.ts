@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { ActivityDeps } from './deps.js';
+import type { Handoff } from '../domain/candidacy/effects.js';
 import type { Phase } from '../domain/phases.js';
 
 export interface TransitionRecord {
@@ -19,7 +21,12 @@ export interface TransitionRecord {
     operatorId: string;
     nextDeadline: string | null;
     reinforced: boolean;
+    adviceOperatorId?: string;
+    certifierOperatorId?: string;
+    coachOperatorId?: string | null;
+    transferTo?: { operatorId: string; role: string } | null;
   };
+  handoff?: Handoff;
 }
 
 export function journalActivities({ db }: ActivityDeps) {
@@ -54,12 +61,41 @@ export function journalActivities({ db }: ActivityDeps) {
               operator_id: t.readModel.operatorId,
               next_deadline: t.readModel.nextDeadline,
               reinforced: t.readModel.reinforced,
+              ...(t.readModel.adviceOperatorId
+                ? {
+                    advice_operator_id: t.readModel.adviceOperatorId,
+                    certifier_operator_id: t.readModel.certifierOperatorId ?? null,
+                    coach_operator_id: t.readModel.coachOperatorId ?? null,
+                    transfer_to_operator_id: t.readModel.transferTo?.operatorId ?? null,
+                  }
+                : {}),
               last_seq: t.seq,
               updated_at: sql<Date>`now()`,
             })
             .where('id', '=', t.candidacyId)
             .where('last_seq', '<', t.seq)
             .execute();
+          // Who may see the candidacy: every operator that holds, or held, a role on it.
+          const involved = [
+            t.readModel.adviceOperatorId && { operator_id: t.readModel.adviceOperatorId, role: 'advice' },
+            t.readModel.certifierOperatorId && {
+              operator_id: t.readModel.certifierOperatorId,
+              role: 'certifier',
+            },
+            t.readModel.coachOperatorId && { operator_id: t.readModel.coachOperatorId, role: 'coaching' },
+            t.readModel.transferTo && {
+              operator_id: t.readModel.transferTo.operatorId,
+              role: t.readModel.transferTo.role,
+            },
+          ].filter((x): x is { operator_id: string; role: string } => Boolean(x));
+          if (involved.length) {
+            await trx
+              .insertInto('candidacy_operators')
+              .values(involved.map((i) => ({ ...i, candidacy_id: t.candidacyId })))
+              .onConflict((oc) => oc.doNothing())
+              .execute();
+          }
+          if (t.handoff) await recordHandoff(trx, t);
           return { inserted: inserted !== undefined };
         })
         .catch((err: unknown) => {
@@ -71,4 +107,39 @@ export function journalActivities({ db }: ActivityDeps) {
         });
     },
   };
+}
+
+async function recordHandoff(trx: Transaction<Database>, t: TransitionRecord): Promise<void> {
+  const h = t.handoff!;
+  if (h.kind === 'transfer' && h.status !== 'pending') {
+    await trx
+      .updateTable('handoffs')
+      .set(
+        h.status === 'accepted'
+          ? { status: 'accepted', accepted_at: t.occurredAt }
+          : { status: 'escalated', escalated_at: t.occurredAt },
+      )
+      .where('candidacy_id', '=', t.candidacyId)
+      .where('kind', '=', 'transfer')
+      .where('status', '=', 'pending')
+      .execute();
+    return;
+  }
+  await trx
+    .insertInto('handoffs')
+    .values({
+      candidacy_id: t.candidacyId,
+      seq: t.seq,
+      kind: h.kind,
+      role: h.role,
+      from_operator_id: h.fromOperatorId,
+      to_operator_id: h.toOperatorId,
+      reason: h.reason,
+      status: h.status,
+      requested_at: t.occurredAt,
+      due_at: h.dueAt ?? null,
+      accepted_at: h.status === 'accepted' ? t.occurredAt : null,
+    })
+    .onConflict((oc) => oc.columns(['candidacy_id', 'seq']).doNothing())
+    .execute();
 }

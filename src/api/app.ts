@@ -10,6 +10,9 @@ import type { Logger } from '../logger.js';
 import { authenticate } from './auth.js';
 import { candidacyActionRoutes } from './candidacies/action-routes.js';
 import { candidacyRoutes } from './candidacies/routes.js';
+import { timelineRoutes } from './candidacies/timeline-routes.js';
+import { inboxRoutes } from './inbox.js';
+import { adminRoutes } from './admin/routes.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { buildOpenApiDocument, renderReferencePage } from './openapi.js';
@@ -73,6 +76,9 @@ export function createApp(deps: ApiDeps): Express {
   api.use(authenticate(deps.db));
   api.use(candidacyRoutes(deps, registry));
   api.use(candidacyActionRoutes(deps, registry));
+  api.use(timelineRoutes(deps, registry));
+  api.use(inboxRoutes(deps, registry));
+  api.use(adminRoutes(deps, registry));
   // Routes are registered; the document is built once.
   const doc = buildOpenApiDocument(registry);
   app.get('/api/openapi.json', (_req, res) => {

@@ -13,13 +13,18 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
   path: string;
   summary: string;
   description?: string;
-  tags: string[];
+  tags: readonly string[];
   auth: boolean;
   body?: B;
   params?: P;
   query?: Q;
   headers?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /**
+   * Access check, run once the path parameters are valid and before the body is read, so a
+   * caller without access learns nothing from validation errors (401/403/404).
+   */
+  authorize?: (input: { params: z.infer<P>; user: AuthenticatedUser }, res: Response) => Promise<void>;
   handler: (
     input: { body: z.infer<B>; params: z.infer<P>; query: z.infer<Q>; user: AuthenticatedUser | undefined },
     req: Request,
@@ -30,6 +35,7 @@ export interface RouteSpec<B extends z.ZodType, P extends z.ZodType, Q extends z
 const PROBLEM_STATUSES: Record<number, string> = {
   400: 'Requête invalide : la liste `errors` dit quoi corriger.',
   401: 'Jeton absent, invalide ou révoqué.',
+  403: 'Accès refusé : le rôle de l’utilisateur ou la mission de son organisme ne le permet pas.',
   404: 'Ressource introuvable.',
   503: 'Une dépendance (PostgreSQL ou Temporal) est indisponible ; réessayer plus tard.',
 };
@@ -54,7 +60,7 @@ export function defineRoute<
         }
       : { description: r.description };
   }
-  const defaults = spec.auth ? [400, 401, 503] : [400, 503];
+  const defaults = spec.auth ? [400, 401, 403, 503] : [400, 503];
   for (const status of defaults) {
     responses[status] ??= {
       description: PROBLEM_STATUSES[status]!,
@@ -66,7 +72,7 @@ export function defineRoute<
     path: spec.path.replace(/:(\w+)/g, '{$1}'),
     summary: spec.summary,
     description: spec.description,
-    tags: spec.tags,
+    tags: [...spec.tags],
     security: spec.auth ? [{ bearerAuth: [] }] : [],
     request: {
       ...(spec.body
@@ -80,12 +86,15 @@ export function defineRoute<
   });
 
   router[spec.method](spec.path, async (req: Request, res: Response) => {
+    const params = (spec.params ? parseOrThrow(spec.params, req.params, 'params') : req.params) as z.infer<P>;
+    const user = res.locals.user as AuthenticatedUser | undefined;
+    if (spec.authorize && user) await spec.authorize({ params, user }, res);
     const input = {
       // An action without arguments may be posted without a body.
       body: (spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : req.body) as z.infer<B>,
-      params: (spec.params ? parseOrThrow(spec.params, req.params, 'params') : req.params) as z.infer<P>,
+      params,
       query: (spec.query ? parseOrThrow(spec.query, req.query, 'query') : req.query) as z.infer<Q>,
-      user: res.locals.user as AuthenticatedUser | undefined,
+      user,
     };
     await spec.handler(input, req, res);
   });

@@ -115,6 +115,12 @@ export interface CandidaciesTable {
   parent_candidacy_id: string | null;
   idempotency_key: string | null;
   request_hash: string | null;
+  /** The operators currently in each role (read model, kept by the journal activity). */
+  advice_operator_id: string | null;
+  certifier_operator_id: string | null;
+  coach_operator_id: string | null;
+  /** The receiving operator of a pending transfer. */
+  transfer_to_operator_id: string | null;
   /** False until the workflow start is confirmed; lists hide unstarted rows. */
   started: Generated<boolean>;
   /** Last journal sequence applied to this row (activities never move it backwards). */
@@ -152,6 +158,30 @@ export interface EmailLogTable {
   sent_at: Timestamp | null;
 }
 
+/** Every operator that holds or held a role on a candidacy: who may see it. */
+export interface CandidacyOperatorsTable {
+  candidacy_id: string;
+  operator_id: string;
+  role: string;
+  since: CreatedAt;
+}
+
+/** A change of responsible operator: along the path (phase) or between peers (transfer). */
+export interface HandoffsTable {
+  candidacy_id: string;
+  seq: number;
+  kind: 'phase' | 'transfer';
+  role: string;
+  from_operator_id: string;
+  to_operator_id: string;
+  reason: string;
+  status: 'pending' | 'accepted' | 'escalated';
+  requested_at: Timestamp;
+  due_at: Timestamp | null;
+  accepted_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+}
+
 export interface Database {
   projects: ProjectsTable;
   operators: OperatorsTable;
@@ -166,6 +196,8 @@ export interface Database {
   candidacies: CandidaciesTable;
   candidacy_events: CandidacyEventsTable;
   email_log: EmailLogTable;
+  candidacy_operators: CandidacyOperatorsTable;
+  handoffs: HandoffsTable;
 }
 
 export type CandidacyRow = Selectable<CandidaciesTable>;

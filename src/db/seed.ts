@@ -20,7 +20,12 @@ export async function seedDemo(
     for (const project of [DEMO.project, DEMO.fastProject]) {
       await trx
         .insertInto('projects')
-        .values({ id: project.id, name: project.name, lead_user_id: null, policy: JSON.stringify(project.policy) })
+        .values({
+          id: project.id,
+          name: project.name,
+          lead_user_id: null,
+          policy: JSON.stringify(project.policy),
+        })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }

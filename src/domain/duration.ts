@@ -1,3 +1,5 @@
+import { addWorkingDays } from './calendar.js';
+
 /**
  * Policy durations. Legal deadlines are in calendar months or days ("2 mois", "15 jours"),
  * so a duration keeps its calendar parts instead of a fixed number of milliseconds.
@@ -6,6 +8,8 @@
 export interface PolicyDuration {
   months?: number;
   days?: number;
+  /** Working days: weekends and French public holidays skipped (src/domain/calendar.ts). */
+  workingDays?: number;
   hours?: number;
   seconds?: number;
 }
@@ -22,8 +26,9 @@ export function addDuration(from: Date, d: PolicyDuration): Date {
     const lastDay = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
     out.setUTCDate(Math.min(day, lastDay));
   }
+  const base = d.workingDays ? addWorkingDays(out, d.workingDays) : out;
   return new Date(
-    out.getTime() + (d.days ?? 0) * DAY_MS + (d.hours ?? 0) * 3_600_000 + (d.seconds ?? 0) * 1000,
+    base.getTime() + (d.days ?? 0) * DAY_MS + (d.hours ?? 0) * 3_600_000 + (d.seconds ?? 0) * 1000,
   );
 }
 
@@ -32,6 +37,7 @@ export function subtractDuration(from: Date, d: PolicyDuration): Date {
   return addDuration(from, {
     months: -(d.months ?? 0),
     days: -(d.days ?? 0),
+    workingDays: -(d.workingDays ?? 0),
     hours: -(d.hours ?? 0),
     seconds: -(d.seconds ?? 0),
   });
@@ -42,6 +48,10 @@ export function formatDurationFr(d: PolicyDuration): string {
   const parts: string[] = [];
   if (d.months) parts.push(`${d.months} mois`);
   if (d.days) parts.push(`${d.days} jour${Math.abs(d.days) > 1 ? 's' : ''}`);
+  if (d.workingDays)
+    parts.push(
+      `${d.workingDays} jour${Math.abs(d.workingDays) > 1 ? 's' : ''} ouvré${Math.abs(d.workingDays) > 1 ? 's' : ''}`,
+    );
   if (d.hours) parts.push(`${d.hours} h`);
   if (d.seconds) parts.push(`${d.seconds} s`);
   return parts.length ? parts.join(' ') : '0 s';

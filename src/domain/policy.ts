@@ -35,7 +35,7 @@ export interface Policy {
   resultReminderAfter: PolicyDuration;
   /** Décret 2023-1275: result notified within 15 days of the session. */
   resultNotificationDeadline: PolicyDuration;
-  /** Hand-off: a transfer must be accepted within this delay (5 working days ≈ 7 days). */
+  /** Hand-off: a transfer must be accepted within this delay (default 5 working days). */
   transferAcceptanceDelay: PolicyDuration;
   /** R. 6412-3: yearly limits on whole-certification requests (not on skill blocks). */
   yearlyRequestsPerCertification: number;
@@ -64,7 +64,7 @@ export const DEFAULT_POLICY: Policy = {
   juryReminderBefore: { days: 14 },
   resultReminderAfter: { days: 7 },
   resultNotificationDeadline: { days: 15 },
-  transferAcceptanceDelay: { days: 7 },
+  transferAcceptanceDelay: { workingDays: 5 },
   yearlyRequestsPerCertification: 1,
   yearlyCertifications: 3,
   lowQualificationLevels: ['none', 'level3'],
@@ -76,6 +76,7 @@ const durationSchema = z
   .object({
     months: z.number().int().min(0).optional(),
     days: z.number().int().min(0).optional(),
+    workingDays: z.number().int().min(0).optional(),
     hours: z.number().int().min(0).optional(),
     seconds: z.number().int().min(0).optional(),
   })

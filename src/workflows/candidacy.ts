@@ -18,6 +18,7 @@ import {
   type ActionRequest,
   type Audience,
   type CandidacyState,
+  type Handoff,
   type Transition,
 } from '../domain/candidacy/index.js';
 import { ACTIONS, allowedActions, isTerminal, PHASE_LABELS_FR, type Phase } from '../domain/phases.js';
@@ -106,7 +107,7 @@ export async function candidacy(
    * from the workflow ID and that number, so never sent twice), refreshes search attributes
    * and the UI details at once, then journals it and updates the read model.
    */
-  async function commit(transition: Transition, actor: Actor | null): Promise<void> {
+  async function commit(transition: Transition, actor: Actor | null, before: CandidacyState): Promise<void> {
     state.seq += 1;
     const seq = state.seq;
     if (transition.reminder) state.remindersSent += 1;
@@ -140,7 +141,14 @@ export async function candidacy(
           operatorId: state.responsibleOperatorId,
           nextDeadline: deadlines[0]?.dueAt ?? null,
           reinforced: state.reinforced,
+          adviceOperatorId: state.adviceOperatorId,
+          certifierOperatorId: state.certifierOperatorId,
+          coachOperatorId: state.coachOperatorId,
+          transferTo: state.transfer
+            ? { operatorId: state.transfer.toOperatorId, role: state.transfer.role }
+            : null,
         },
+        handoff: transition.handoff ?? phaseHandoff(before, state, transition.type),
       },
     ]);
   }
@@ -164,9 +172,10 @@ export async function candidacy(
       update,
       async (args: ActionArgs<unknown>) => {
         const req = { action, payload: args.payload, actor: args.actor } as ActionRequest;
+        const before = state;
         const applied = applyAction(state, req, policy, new Date());
         state = applied.state;
-        await commit(applied.transition, args.actor);
+        await commit(applied.transition, args.actor, before);
         return view();
       },
       {
@@ -206,6 +215,7 @@ export async function candidacy(
         summary: 'Candidature repérée',
       },
       input.createdBy,
+      state,
     );
   } else {
     publish(
@@ -246,9 +256,23 @@ export async function candidacy(
     }
     const waitMs = Date.parse(next.dueAt) - Date.now();
     if (waitMs > 0 && (await condition(woken, waitMs, { summary: next.summary }))) continue;
+    const before = state;
     const fired = applyTimer(state, next, policy, new Date());
     state = fired.state;
-    await commit(fired.transition, null);
+    await commit(fired.transition, null, before);
   }
   return { phase: state.phase, blocks: state.blocks };
+}
+
+/** A change of responsible operator along the path (advice → certifier → coaching …). */
+function phaseHandoff(before: CandidacyState, after: CandidacyState, reason: string): Handoff | undefined {
+  if (before.responsibleOperatorId === after.responsibleOperatorId) return undefined;
+  return {
+    kind: 'phase',
+    role: after.responsibleRole,
+    fromOperatorId: before.responsibleOperatorId,
+    toOperatorId: after.responsibleOperatorId,
+    reason,
+    status: 'accepted',
+  };
 }

@@ -54,8 +54,8 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
     });
     assert.ok(requested.allowedActions.includes('accept-transfer'));
     const wrongTaker = await accepted.refused('accept-transfer');
-    assert.equal(wrongTaker.status, 409);
-    assert.equal(wrongTaker.body.code, 'not_transfer_recipient');
+    assert.equal(wrongTaker.status, 403, 'only the receiving operator accepts');
+    assert.equal(wrongTaker.body.code, 'operator_not_in_charge');
     const ok = await stack.http('POST', `/api/candidacies/${accepted.id}/accept-transfer`, {
       token: receiverToken,
     });

@@ -325,3 +325,23 @@ describe('policy, arms, reinforced coaching, yearly limit', () => {
     );
   });
 });
+
+describe('working days (hand-off acceptance delay)', () => {
+  it('skips weekends and French public holidays', async () => {
+    const { addWorkingDays, frenchPublicHolidays } = await import('../../src/domain/calendar.js');
+    // Easter 2027 is on March 28: Easter Monday March 29, Ascension May 6, Whit Monday May 17.
+    assert.deepEqual(
+      frenchPublicHolidays(2027).filter((d) => d.startsWith('2027-03') || d.startsWith('2027-05')),
+      ['2027-03-29', '2027-05-01', '2027-05-06', '2027-05-08', '2027-05-17'],
+    );
+    // Thursday 2027-03-25 + 5 working days: Fri 26, (weekend), (Easter Monday), Tue 30, Wed 31, Thu 1, Fri 2.
+    assert.equal(
+      addWorkingDays(new Date('2027-03-25T10:00:00Z'), 5).toISOString(),
+      '2027-04-02T10:00:00.000Z',
+    );
+    assert.equal(
+      addDuration(new Date('2027-03-25T10:00:00Z'), DEFAULT_POLICY.transferAcceptanceDelay).toISOString(),
+      '2027-04-02T10:00:00.000Z',
+    );
+  });
+});

@@ -268,6 +268,10 @@ const SAMPLES: Record<TemplateName, Sample> = {
     data: { toOperatorId: NEW_ADVISOR_ID, role: 'advice' },
     expect: ['Maison de l’emploi de Roubaix'],
   },
+  'operator.transfer_expired': {
+    data: { fromOperatorId: ADVISOR_ID, toOperatorId: NEW_ADVISOR_ID, role: 'advice', dueAt: DUE_AT },
+    expect: ['3 février 2027', 'reste suivie par Point relais conseil VAE de Lille', 'est annulé'],
+  },
   'lead.transfer_escalated': {
     data: { fromOperatorId: ADVISOR_ID, toOperatorId: NEW_ADVISOR_ID, role: 'coaching', dueAt: DUE_AT },
     expect: [

@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
 import { ACTIONS, type Action } from '../../domain/phases.js';
+import { authorizeAction, loadVisibleCandidacy, rememberedRow, rememberRow } from '../access.js';
 import { currentUser } from '../auth.js';
-import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
 import { prepareAction, type ActionBody } from './action-payloads.js';
@@ -59,15 +59,14 @@ export function candidacyActionRoutes(
           schema: refusalSchema,
         },
       },
-      handler: async ({ params, body, user }, _req, res) => {
+      authorize: async ({ params, user }, res) => {
+        const row = await loadVisibleCandidacy(deps.db, user, params.id);
+        await authorizeAction(deps.db, user, row, action);
+        rememberRow(res, row);
+      },
+      handler: async ({ body, user }, _req, res) => {
         const actor = user ?? currentUser(res);
-        const row = await deps.db
-          .selectFrom('candidacies')
-          .selectAll()
-          .where('id', '=', params.id)
-          .where('started', '=', true)
-          .executeTakeFirst();
-        if (!row) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${params.id}.`);
+        const row = rememberedRow(res);
         const prepared = await prepareAction(action as Action, body as ActionBody<Action>, { ...deps, row });
         const view = await runAction(deps.temporal, row.workflow_id, action, prepared.payload, {
           userId: actor.id,

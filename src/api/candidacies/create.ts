@@ -95,6 +95,8 @@ export async function createCandidacy(
           phase: 'identified',
           waiting_on: `advice:${input.initial.adviceOperatorId}`,
           operator_id: input.initial.adviceOperatorId,
+          advice_operator_id: input.initial.adviceOperatorId,
+          certifier_operator_id: input.initial.certifierOperatorId,
           workflow_id: candidacyWorkflowId(candidacyId),
           created_by: user.id,
           parent_candidacy_id: link?.parentCandidacyId ?? null,
@@ -102,6 +104,13 @@ export async function createCandidacy(
           request_hash: hash,
           updated_at: new Date(),
         })
+        .execute();
+      await trx
+        .insertInto('candidacy_operators')
+        .values([
+          { candidacy_id: candidacyId, operator_id: input.initial.adviceOperatorId, role: 'advice' },
+          { candidacy_id: candidacyId, operator_id: input.initial.certifierOperatorId, role: 'certifier' },
+        ])
         .execute();
     });
   } catch (err) {
@@ -158,6 +167,7 @@ async function startAndMark(
   } catch (err) {
     if (!keepOnFailure && candidateId) {
       await deps.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('candidacy_operators').where('candidacy_id', '=', candidacyId).execute();
         await trx.deleteFrom('candidacies').where('id', '=', candidacyId).execute();
         await trx.deleteFrom('candidates').where('id', '=', candidateId).execute();
       });

@@ -1,13 +1,14 @@
 import type { Client } from '@temporalio/client';
-import type { Kysely, Selectable } from 'kysely';
-import type { CandidaciesTable, Database } from '../../db/schema.js';
-import { stateQuery } from '../../workflows/messages.js';
-import type { CandidacyView } from '../../workflows/candidacy-types.js';
-import { HttpError } from '../problem.js';
-import type { listQuerySchema } from './schemas.js';
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import type { CandidacyRow, Database } from '../../db/schema.js';
+import type { CandidacyView } from '../../workflows/candidacy-types.js';
+import { stateQuery } from '../../workflows/messages.js';
+import { personalDataAllowed, visibleTo } from '../access.js';
+import type { AuthenticatedUser } from '../auth.js';
+import type { listQuerySchema } from './schemas.js';
 
-export function toSummary(row: Selectable<CandidaciesTable>) {
+export function toSummary(row: CandidacyRow) {
   return {
     id: row.id,
     workflowId: row.workflow_id,
@@ -26,21 +27,22 @@ export function toSummary(row: Selectable<CandidaciesTable>) {
   };
 }
 
-/** The read model joined with the live workflow state (a Query); live is null if Temporal is unreachable. */
-export async function getCandidacy(db: Kysely<Database>, temporal: Client, id: string) {
-  const row = await db
-    .selectFrom('candidacies')
-    .selectAll()
-    .where('id', '=', id)
-    .where('started', '=', true)
-    .executeTakeFirst();
-  if (!row) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${id}.`);
+/**
+ * The read model joined with the live workflow state (a Query; null if Temporal does not
+ * answer). The candidate's identity and contact details only for the operators working with
+ * them now; others get the candidate's id alone.
+ */
+export async function getCandidacy(
+  db: Kysely<Database>,
+  temporal: Client,
+  row: CandidacyRow,
+  user: AuthenticatedUser,
+) {
   const candidate = await db
     .selectFrom('candidates')
     .selectAll()
     .where('id', '=', row.candidate_id)
     .executeTakeFirstOrThrow();
-
   let live: CandidacyView | null = null;
   try {
     live = await temporal.connection.withDeadline(Date.now() + 5_000, () =>
@@ -51,22 +53,29 @@ export async function getCandidacy(db: Kysely<Database>, temporal: Client, id: s
   }
   return {
     ...toSummary(row),
-    candidate: {
-      id: candidate.id,
-      firstName: candidate.first_name,
-      lastName: candidate.last_name,
-      email: candidate.email,
-      phone: candidate.phone,
-      birthYear: candidate.birth_year,
-      qualificationLevel: candidate.qualification_level,
-      jobSituation: candidate.job_situation,
-    },
+    candidate: personalDataAllowed(user, row)
+      ? {
+          id: candidate.id,
+          firstName: candidate.first_name,
+          lastName: candidate.last_name,
+          email: candidate.email,
+          phone: candidate.phone,
+          birthYear: candidate.birth_year,
+          qualificationLevel: candidate.qualification_level,
+          jobSituation: candidate.job_situation,
+        }
+      : { id: candidate.id },
     live,
   };
 }
 
-export async function listCandidacies(db: Kysely<Database>, q: z.infer<typeof listQuerySchema>) {
-  let query = db.selectFrom('candidacies').where('started', '=', true);
+/** Lists from the read model what the caller may see; names only where they work with the candidate. */
+export async function listCandidacies(
+  db: Kysely<Database>,
+  user: AuthenticatedUser,
+  q: z.infer<typeof listQuerySchema>,
+) {
+  let query = visibleTo(db.selectFrom('candidacies').where('started', '=', true), user);
   if (q.projectId) query = query.where('project_id', '=', q.projectId);
   if (q.phase) query = query.where('phase', '=', q.phase);
   if (q.operatorId) query = query.where('operator_id', '=', q.operatorId);
@@ -77,5 +86,33 @@ export async function listCandidacies(db: Kysely<Database>, q: z.infer<typeof li
     query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
     query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: rows.map(toSummary), total: Number(count.n), limit: q.limit, offset: q.offset };
+  return {
+    items: await withNames(db, user, rows),
+    total: Number(count.n),
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
+/** Summaries, with the candidate's name for the rows where the caller may see it. */
+export async function withNames(db: Kysely<Database>, user: AuthenticatedUser, rows: CandidacyRow[]) {
+  const allowed = rows.filter((r) => personalDataAllowed(user, r));
+  const names = allowed.length
+    ? await db
+        .selectFrom('candidates')
+        .select(['id', 'first_name', 'last_name'])
+        .where(
+          'id',
+          'in',
+          allowed.map((r) => r.candidate_id),
+        )
+        .execute()
+    : [];
+  const byId = new Map(names.map((n) => [n.id, { firstName: n.first_name, lastName: n.last_name }]));
+  return rows.map((r) => ({
+    ...toSummary(r),
+    ...(personalDataAllowed(user, r) && byId.has(r.candidate_id)
+      ? { candidate: byId.get(r.candidate_id) }
+      : {}),
+  }));
 }

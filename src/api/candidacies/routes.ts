@@ -1,6 +1,10 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
-import { currentUser } from '../auth.js';
+import { CREATION_OPERATOR_ROLES, CREATION_ROLES } from '../../domain/access.js';
+import type { Database } from '../../db/schema.js';
+import { authorizeAction, loadVisibleCandidacy } from '../access.js';
+import { currentUser, type AuthenticatedUser } from '../auth.js';
+import type { Kysely } from 'kysely';
 import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
@@ -28,6 +32,15 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
     auth: true,
     body: createCandidacySchema,
     headers: idempotencyHeaders,
+    authorize: async ({ user }) => {
+      if (!CREATION_ROLES.includes(user.role)) {
+        throw new HttpError(
+          403,
+          'role_not_allowed',
+          'Seuls les conseillers et les chargés de repérage créent des candidatures.',
+        );
+      }
+    },
     responses: {
       201: { description: 'Candidature créée (ou rejouée avec la même clé).', schema: candidacyDetailSchema },
       409: { description: 'Clé d’idempotence déjà utilisée pour une autre requête.', schema: problemSchema },
@@ -46,8 +59,11 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
           },
         );
       }
-      const result = await createCandidacy(deps, user ?? currentUser(res), body, key);
-      const detail = await getCandidacy(deps.db, deps.temporal, result.candidacyId);
+      const caller = user ?? currentUser(res);
+      await assertOperatorInProject(deps.db, caller, body.projectId);
+      const result = await createCandidacy(deps, caller, body, key);
+      const row = await loadVisibleCandidacy(deps.db, caller, result.candidacyId);
+      const detail = await getCandidacy(deps.db, deps.temporal, row, caller);
       res
         .status(201)
         .location(`/api/candidacies/${result.candidacyId}`)
@@ -65,8 +81,8 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
     auth: true,
     query: listQuerySchema,
     responses: { 200: { description: 'Une page de candidatures.', schema: candidacyListSchema } },
-    handler: async ({ query }, _req, res) => {
-      res.json(await listCandidacies(deps.db, query));
+    handler: async ({ query, user }, _req, res) => {
+      res.json(await listCandidacies(deps.db, user ?? currentUser(res), query));
     },
   });
 
@@ -82,8 +98,10 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
       200: { description: 'La candidature.', schema: candidacyDetailSchema },
       404: { description: 'Candidature inconnue.', schema: problemSchema },
     },
-    handler: async ({ params }, _req, res) => {
-      res.json(await getCandidacy(deps.db, deps.temporal, params.id));
+    handler: async ({ params, user }, _req, res) => {
+      const caller = user ?? currentUser(res);
+      const row = await loadVisibleCandidacy(deps.db, caller, params.id);
+      res.json(await getCandidacy(deps.db, deps.temporal, row, caller));
     },
   });
 
@@ -102,9 +120,16 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
       404: { description: 'Candidature inconnue.', schema: problemSchema },
       409: { description: 'Pas de validation partielle à compléter.', schema: problemSchema },
     },
+    authorize: async ({ params, user }) => {
+      const row = await loadVisibleCandidacy(deps.db, user, params.id);
+      // Opening the follow-up is the advice operator's job, as recording the information is.
+      await authorizeAction(deps.db, user, row, 'record-information');
+    },
     handler: async ({ params, user }, _req, res) => {
-      const result = await openFollowUp(deps, user ?? currentUser(res), params.id);
-      const detail = await getCandidacy(deps.db, deps.temporal, result.candidacyId);
+      const caller = user ?? currentUser(res);
+      const result = await openFollowUp(deps, caller, params.id);
+      const row = await loadVisibleCandidacy(deps.db, caller, result.candidacyId);
+      const detail = await getCandidacy(deps.db, deps.temporal, row, caller);
       res
         .status(result.created ? 201 : 200)
         .location(`/api/candidacies/${result.candidacyId}`)
@@ -113,4 +138,32 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
   });
 
   return router;
+}
+
+/** The creator's operator must play an advice or outreach role in the project. */
+async function assertOperatorInProject(db: Kysely<Database>, user: AuthenticatedUser, projectId: string) {
+  const role = await db
+    .selectFrom('project_operators')
+    .select('role')
+    .where('project_id', '=', projectId)
+    .where('operator_id', '=', user.operatorId)
+    .where('role', 'in', [...CREATION_OPERATOR_ROLES])
+    .executeTakeFirst();
+  if (!role) {
+    const project = await db
+      .selectFrom('projects')
+      .select('id')
+      .where('id', '=', projectId)
+      .executeTakeFirst();
+    if (!project) {
+      throw new HttpError(400, 'validation_failed', 'Projet inconnu.', {
+        errors: [{ path: 'body.projectId', code: 'unknown_project', message: 'Projet inconnu.' }],
+      });
+    }
+    throw new HttpError(
+      403,
+      'operator_not_in_project',
+      'Votre organisme n’assure ni le repérage ni le conseil dans ce projet.',
+    );
+  }
 }

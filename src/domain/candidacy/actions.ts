@@ -3,7 +3,7 @@ import { allowedActions, PHASE_LABELS_FR, type Action } from '../phases.js';
 import type { Policy } from '../policy.js';
 import type { OperatorRole } from '../roles.js';
 import { clockDueAt, pauseClock, resumeClock, startClock } from './clock.js';
-import type { ActionRefusal, EmailIntent, Transition } from './effects.js';
+import type { ActionRefusal, EmailIntent, Handoff, Transition } from './effects.js';
 import { enterAdmissible } from './apply-timer.js';
 import type { CandidacyState, JuryModality, JuryOutcome } from './state.js';
 
@@ -461,16 +461,28 @@ export function applyAction(
           role: s.responsibleRole,
         },
       });
-      return done(
-        'transfer_requested',
-        {
-          fromOperatorId: s.responsibleOperatorId,
-          toOperatorId: req.payload.toOperatorId,
-          role: s.responsibleRole,
-          reason: req.payload.reason,
-          dueAt,
-        },
-        'Transfert demandé',
+      const handoff = {
+        kind: 'transfer' as const,
+        role: s.responsibleRole,
+        fromOperatorId: s.responsibleOperatorId,
+        toOperatorId: req.payload.toOperatorId,
+        reason: req.payload.reason,
+        status: 'pending' as const,
+        dueAt,
+      };
+      return withHandoff(
+        handoff,
+        done(
+          'transfer_requested',
+          {
+            fromOperatorId: s.responsibleOperatorId,
+            toOperatorId: req.payload.toOperatorId,
+            role: s.responsibleRole,
+            reason: req.payload.reason,
+            dueAt,
+          },
+          'Transfert demandé',
+        ),
       );
     }
     case 'accept-transfer': {
@@ -489,7 +501,17 @@ export function applyAction(
           data: { toOperatorId: tr.toOperatorId, role: tr.role },
         },
       );
-      return done('transfer_accepted', { ...data, requestedAt: tr.requestedAt }, 'Transfert accepté');
+      return withHandoff(
+        {
+          kind: 'transfer',
+          role: tr.role,
+          fromOperatorId: tr.fromOperatorId,
+          toOperatorId: tr.toOperatorId,
+          reason: tr.reason,
+          status: 'accepted',
+        },
+        done('transfer_accepted', { ...data, requestedAt: tr.requestedAt }, 'Transfert accepté'),
+      );
     }
   }
 }
@@ -497,4 +519,9 @@ export function applyAction(
 function setResponsible(s: CandidacyState, operatorId: string, role: OperatorRole): void {
   s.responsibleOperatorId = operatorId;
   s.responsibleRole = role;
+}
+
+function withHandoff<T extends { transition: Transition }>(handoff: Handoff, result: T): T {
+  result.transition.handoff = handoff;
+  return result;
 }

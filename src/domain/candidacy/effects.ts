@@ -9,11 +9,24 @@ export interface EmailIntent {
   data: EmailData;
 }
 
+/** A change of responsible operator, recorded for the hand-off history. */
+export interface Handoff {
+  kind: 'phase' | 'transfer';
+  role: string;
+  fromOperatorId: string;
+  toOperatorId: string;
+  reason: string;
+  status: 'pending' | 'accepted' | 'escalated';
+  dueAt?: string;
+}
+
 /** One journaled transition: its event type, payload (IDs, codes, dates) and e-mails. */
 export interface Transition {
   type: string;
   payload: Record<string, unknown>;
   emails: EmailIntent[];
+  /** Set when the transition hands the candidacy over (or asks to). */
+  handoff?: Handoff;
   /** Counts toward the reminders shown in the state and indicators. */
   reminder?: boolean;
   /** French one-liner for the Temporal UI (activity summary). */

@@ -92,6 +92,7 @@ export function pendingTimers(state: CandidacyState, policy: Policy): Timer[] {
     const nextAt = addDuration(new Date(c.lastActivityAt), {
       months: (cadence.months ?? 0) * (c.unansweredReminders + 1),
       days: (cadence.days ?? 0) * (c.unansweredReminders + 1),
+      workingDays: (cadence.workingDays ?? 0) * (c.unansweredReminders + 1),
       hours: (cadence.hours ?? 0) * (c.unansweredReminders + 1),
       seconds: (cadence.seconds ?? 0) * (c.unansweredReminders + 1),
     });

@@ -98,6 +98,22 @@ export const OVERLAY_TEMPLATES = {
     });
   },
 
+  'operator.transfer_expired': (ctx) => {
+    const fromId = requireString(ctx.data, 'fromOperatorId');
+    const toId = requireString(ctx.data, 'toOperatorId');
+    const role = requireOneOf(ctx.data, 'role', OPERATOR_ROLES);
+    const dueAt = requireDate(ctx.data, 'dueAt');
+    const from = operatorName(ctx, fromId, 'l’organisme actuel');
+    const to = operatorName(ctx, toId, 'l’organisme désigné');
+    return layout('Transfert de candidature expiré', greeting(ctx), {
+      paragraphs: [
+        `Le transfert de la candidature ci-dessous de ${from} vers ${to}, pour la mission « ${OPERATOR_ROLE_LABELS[role]} », n’a pas été accepté avant le ${dateFr(dueAt)} : il est annulé.`,
+        candidacySummary(ctx),
+        `La candidature reste suivie par ${from}. Le porteur de projet a été informé.`,
+      ],
+    });
+  },
+
   'candidate.archived': (ctx) =>
     layout('Votre candidature est archivée', greeting(ctx), {
       paragraphs: [

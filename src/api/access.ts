@@ -1,0 +1,128 @@
+import type { Response } from 'express';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { CandidacyRow, Database } from '../db/schema.js';
+import { canAct, seesPersonalData, type CandidacyParties, type Caller } from '../domain/access.js';
+import type { Action } from '../domain/phases.js';
+import type { AuthenticatedUser } from './auth.js';
+import { HttpError } from './problem.js';
+
+export function callerOf(user: AuthenticatedUser): Caller {
+  return { id: user.id, operatorId: user.operatorId, role: user.role };
+}
+
+/** The operators and people who hold a position on a candidacy, from the read model. */
+export async function partiesOf(db: Kysely<Database>, row: CandidacyRow): Promise<CandidacyParties> {
+  const [project, jury] = await Promise.all([
+    db.selectFrom('projects').select('lead_user_id').where('id', '=', row.project_id).executeTakeFirst(),
+    db
+      .selectFrom('project_operators')
+      .select('operator_id')
+      .where('project_id', '=', row.project_id)
+      .where('role', '=', 'jury_organisation')
+      .execute(),
+  ]);
+  return {
+    projectId: row.project_id,
+    adviceOperatorId: row.advice_operator_id,
+    certifierOperatorId: row.certifier_operator_id,
+    coachOperatorId: row.coach_operator_id,
+    responsibleOperatorId: row.operator_id,
+    transferToOperatorId: row.transfer_to_operator_id,
+    juryOperatorIds: jury.map((j) => j.operator_id),
+    projectLeadUserId: project?.lead_user_id ?? null,
+  };
+}
+
+/** Parties known from the row alone (enough to decide on personal data in lists). */
+export function rowParties(row: CandidacyRow): CandidacyParties {
+  return {
+    projectId: row.project_id,
+    adviceOperatorId: row.advice_operator_id,
+    certifierOperatorId: row.certifier_operator_id,
+    coachOperatorId: row.coach_operator_id,
+    responsibleOperatorId: row.operator_id,
+    transferToOperatorId: row.transfer_to_operator_id,
+    juryOperatorIds: [],
+    projectLeadUserId: null,
+  };
+}
+
+/**
+ * Restricts a candidacy query to what the caller may see: an administrator everything, a
+ * project lead their projects, anyone else the candidacies their operator has or had a role on.
+ */
+export function visibleTo<O>(
+  query: SelectQueryBuilder<Database, 'candidacies', O>,
+  user: AuthenticatedUser,
+): SelectQueryBuilder<Database, 'candidacies', O> {
+  if (user.role === 'administrator') return query;
+  return query.where((eb) =>
+    eb.or([
+      eb.exists(
+        eb
+          .selectFrom('candidacy_operators as co')
+          .select(sql`1`.as('one'))
+          .whereRef('co.candidacy_id', '=', 'candidacies.id')
+          .where('co.operator_id', '=', user.operatorId),
+      ),
+      eb(
+        'candidacies.project_id',
+        'in',
+        eb.selectFrom('projects').select('projects.id').where('projects.lead_user_id', '=', user.id),
+      ),
+    ]),
+  );
+}
+
+/** Loads a started candidacy the caller may see: 404 if unknown, 403 if not theirs. */
+export async function loadVisibleCandidacy(
+  db: Kysely<Database>,
+  user: AuthenticatedUser,
+  id: string,
+): Promise<CandidacyRow> {
+  const row = await db
+    .selectFrom('candidacies')
+    .selectAll()
+    .where('id', '=', id)
+    .where('started', '=', true)
+    .executeTakeFirst();
+  if (!row) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${id}.`);
+  const visible = await visibleTo(
+    db.selectFrom('candidacies').select('id').where('id', '=', id),
+    user,
+  ).executeTakeFirst();
+  if (!visible) {
+    throw new HttpError(
+      403,
+      'candidacy_not_visible',
+      'Votre organisme n’a, ni n’a eu, aucune mission sur cette candidature.',
+    );
+  }
+  return row;
+}
+
+/** 403 with the reason when the caller may not take this action on this candidacy. */
+export async function authorizeAction(
+  db: Kysely<Database>,
+  user: AuthenticatedUser,
+  row: CandidacyRow,
+  action: Action,
+) {
+  const decision = canAct(callerOf(user), action, await partiesOf(db, row));
+  if (!decision.allowed) throw new HttpError(403, decision.code, decision.reason);
+}
+
+export function personalDataAllowed(user: AuthenticatedUser, row: CandidacyRow): boolean {
+  return seesPersonalData(callerOf(user), rowParties(row));
+}
+
+/** Keeps the row loaded by `authorize` for the handler of the same request. */
+export function rememberRow(res: Response, row: CandidacyRow): void {
+  res.locals.candidacy = row;
+}
+
+export function rememberedRow(res: Response): CandidacyRow {
+  const row = res.locals.candidacy as CandidacyRow | undefined;
+  if (!row) throw new Error('authorize() did not load the candidacy');
+  return row;
+}
