@@ -49,7 +49,8 @@ export function rowParties(row: CandidacyRow): CandidacyParties {
 
 /**
  * Restricts a candidacy query to what the caller may see: an administrator everything, a
- * project lead their projects, anyone else the candidacies their operator has or had a role on.
+ * project lead their projects, a jury organiser the projects their operator organises juries
+ * for, anyone else the candidacies their operator has or had a role on.
  */
 export function visibleTo<O>(
   query: SelectQueryBuilder<Database, 'candidacies', O>,
@@ -70,6 +71,20 @@ export function visibleTo<O>(
         'in',
         eb.selectFrom('projects').select('projects.id').where('projects.lead_user_id', '=', user.id),
       ),
+      // Jury organisers plan sessions for every candidacy of their projects.
+      ...(user.role === 'jury_organiser'
+        ? [
+            eb(
+              'candidacies.project_id',
+              'in',
+              eb
+                .selectFrom('project_operators')
+                .select('project_operators.project_id')
+                .where('project_operators.operator_id', '=', user.operatorId)
+                .where('project_operators.role', '=', 'jury_organisation'),
+            ),
+          ]
+        : []),
     ]),
   );
 }

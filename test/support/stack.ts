@@ -36,6 +36,8 @@ export interface TestStack {
   restartWorker(): Promise<void>;
   mail: MailCapture;
   baseUrl: string;
+  /** The test database, for tools run as separate processes (the admin CLI). */
+  databaseUrl: string;
   tokens: DemoTokens;
   taskQueue: string;
   /** HTTP helper: JSON in, JSON out, with a role's demo token unless `token` is given. */
@@ -139,6 +141,7 @@ export async function startTestStack(opts: { faults?: ActivityDeps['faults'] } =
       },
       mail,
       baseUrl,
+      databaseUrl: pg.url,
       tokens,
       taskQueue,
       async http(method, url, opts = {}) {

@@ -237,14 +237,33 @@ export function applyTimer(
           dueAt: tr.dueAt,
         },
       });
-      return {
-        state: s,
-        transition: t(
-          'transfer_escalated',
-          { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role },
-          'Transfert non accepté : escalade au porteur de projet',
-        ),
+      // Both sides hear of it too.
+      for (const operatorId of [tr.fromOperatorId, tr.toOperatorId]) {
+        emails.push({
+          template: 'operator.transfer_expired',
+          to: { operatorId },
+          data: {
+            fromOperatorId: tr.fromOperatorId,
+            toOperatorId: tr.toOperatorId,
+            role: tr.role,
+            dueAt: tr.dueAt,
+          },
+        });
+      }
+      const transition = t(
+        'transfer_escalated',
+        { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role },
+        'Transfert non accepté : escalade au porteur de projet',
+      );
+      transition.handoff = {
+        kind: 'transfer',
+        role: tr.role,
+        fromOperatorId: tr.fromOperatorId,
+        toOperatorId: tr.toOperatorId,
+        reason: tr.reason,
+        status: 'escalated',
       };
+      return { state: s, transition };
     }
   }
 }
