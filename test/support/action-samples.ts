@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ACTION_BODIES } from '../../src/api/candidacies/action-schemas.js';
 import type { Action } from '../../src/domain/phases.js';
+import type { OperatorRole } from '../../src/domain/roles.js';
 import { OPERATORS, SECOND_ADVICE_OPERATOR } from './projects.js';
 
 /** What a client sends for an action (before zod applies its defaults). */
@@ -56,4 +57,45 @@ export const ACTION_SAMPLES: { [A in Action]: ActionSampleBody<A> } = {
 
 export function sampleBody<A extends Action>(action: A): ActionSampleBody<A> {
   return ACTION_SAMPLES[action];
+}
+
+/**
+ * The demo user who performs each action along the path (see the demo tokens of `seedDemo`).
+ * With access rules enforced, posting as this role passes the access check wherever the
+ * user's operator holds the position, so what answers is the phase rule.
+ */
+export const ACTION_ROLES: Record<Action, string> = {
+  'record-information': 'advisor',
+  'submit-admissibility': 'advisor',
+  'mark-incomplete': 'certifier',
+  'complete-file': 'advisor',
+  'decide-admissibility': 'certifier',
+  'assign-coach': 'advisor',
+  'log-coaching-session': 'coach',
+  // Coach or advisor; the advisor holds the advice position from the start.
+  'submit-validation-file': 'advisor',
+  'schedule-jury': 'certifier',
+  'record-jury-result': 'certifier',
+  withdraw: 'advisor',
+  // Whoever is responsible now: see actingRole.
+  'request-transfer': 'advisor',
+  'accept-transfer': 'advisor',
+  resume: 'advisor',
+  'contest-abandonment': 'advisor',
+  // The project lead of projects made by createProjectWithPolicy (DEMO.users[4]).
+  archive: 'project_lead',
+};
+
+const USER_ROLE_OF: Record<OperatorRole, string> = {
+  outreach: 'outreach_agent',
+  advice: 'advisor',
+  certifier: 'certifier',
+  coaching: 'coach',
+  jury_organisation: 'jury_organiser',
+};
+
+/** The demo role to post an action as, given who is responsible for the candidacy now. */
+export function actingRole(action: Action, live: { responsibleRole: OperatorRole }): string {
+  if (action === 'request-transfer') return USER_ROLE_OF[live.responsibleRole];
+  return ACTION_ROLES[action];
 }
