@@ -8,10 +8,11 @@ import type { Activities } from '../activities/index.js';
  */
 export const journal = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  // Capped at a few seconds: after a database outage every path resumes within ~10 s.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
 
 export const mail = proxyActivities<Activities>({
   startToCloseTimeout: '45 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

@@ -11,6 +11,9 @@ import type { ACTION_BODIES } from './action-schemas.js';
 import { queryState } from './action-runner.js';
 import { resolveCertificationChoice } from './certification-choice.js';
 
+/** Actions whose payload needs Postgres checks before the workflow sees them. */
+const CHECKED_IN_POSTGRES: Action[] = ['record-information', 'submit-admissibility', 'assign-coach', 'request-transfer'];
+
 export type ActionBody<A extends Action> = z.infer<(typeof ACTION_BODIES)[A]>;
 
 interface Ctx {
@@ -55,6 +58,21 @@ export async function prepareAction<A extends Action>(
   ctx: Ctx,
 ): Promise<PreparedAction<A>> {
   const { db, row } = ctx;
+  if (CHECKED_IN_POSTGRES.includes(action)) {
+    // The phase comes first: an action the phase does not allow gets the same 409 as
+    // everywhere, not a refusal from a check that would not apply.
+    const live = await queryState(ctx.temporal, row.workflow_id);
+    if (!live.allowedActions.includes(action)) {
+      throw new HttpError(
+        409,
+        live.allowedActions.length ? 'action_not_allowed' : 'candidacy_closed',
+        live.allowedActions.length
+          ? `L’action « ${action} » n’est pas possible en phase « ${live.phaseLabel} ».`
+          : 'Cette candidature est close : aucune action n’est plus possible.',
+        { phase: live.phase, allowedActions: live.allowedActions },
+      );
+    }
+  }
   switch (action) {
     case 'record-information': {
       const b = body as ActionBody<'record-information'>;

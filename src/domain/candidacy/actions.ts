@@ -1,5 +1,5 @@
 import { addDuration, formatDurationFr } from '../duration.js';
-import { allowedActions, PHASE_LABELS_FR, type Action } from '../phases.js';
+import { allowedActions, isTerminal, PHASE_LABELS_FR, type Action } from '../phases.js';
 import type { Policy } from '../policy.js';
 import type { OperatorRole } from '../roles.js';
 import { clockDueAt, pauseClock, resumeClock, startClock } from './clock.js';
@@ -55,6 +55,9 @@ export function validateAction(
   policy: Policy,
   now: Date,
 ): ActionRefusal | null {
+  if (isTerminal(state.phase)) {
+    return refuse('candidacy_closed', 'Cette candidature est close : aucune action n’est plus possible.');
+  }
   const allowed = allowedActions(state.phase, { transferPending: state.transfer !== null });
   if (!allowed.includes(req.action)) {
     return refuse(
