@@ -15,8 +15,11 @@ export interface EmailRequest {
   data: EmailContext['data'];
 }
 
-/** Longer than the e-mail activity's start-to-close timeout (45 s). */
-const STALE_CLAIM = '2 minutes';
+/**
+ * Longer than the e-mail activity's start-to-close timeout (30 s): a claim this old belongs to
+ * an attempt the server has already timed out, so retaking it cannot race a live attempt.
+ */
+const STALE_CLAIM = '40 seconds';
 
 async function withDbRetries<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
   for (let i = 1; ; i++) {

@@ -13,6 +13,7 @@ export const journal = proxyActivities<Activities>({
 });
 
 export const mail = proxyActivities<Activities>({
-  startToCloseTimeout: '45 seconds',
+  // Shorter than the e-mail claim's staleness (src/activities/email.ts) by design.
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

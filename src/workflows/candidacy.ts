@@ -35,7 +35,8 @@ import { publish } from './publish.js';
  *
  * The rules live in src/domain/candidacy (pure): this function only runs them. Human actions
  * are Updates whose validators refuse illegal transitions; clocks are computed from the state
- * and slept on one at a time; e-mails go through an outbox carried across continue-as-new.
+ * and slept on one at a time; e-mails go through an outbox, sent beside the clocks and
+ * carried across continue-as-new.
  */
 export async function candidacy(
   input: CandidacyInput,
@@ -153,14 +154,24 @@ export async function candidacy(
     ]);
   }
 
-  async function drainOutbox(): Promise<void> {
-    const batch = outbox.slice(0, 20);
-    await Promise.all(
-      batch.map((email) =>
-        mail.sendEmail.executeWithOptions({ summary: `E-mail ${email.template}` }, [email]),
-      ),
-    );
-    outbox.splice(0, batch.length);
+  /**
+   * The e-mail sender runs beside the clock loop, so an SMTP outage delays e-mails but never
+   * a legal clock. An e-mail leaves the outbox only once sent (its key makes a resend a no-op).
+   */
+  let sending = false;
+  async function sender(): Promise<void> {
+    for (;;) {
+      await condition(() => outbox.length > 0);
+      sending = true;
+      const batch = outbox.slice(0, 20);
+      await Promise.all(
+        batch.map((email) =>
+          mail.sendEmail.executeWithOptions({ summary: `E-mail ${email.template}` }, [email]),
+        ),
+      );
+      outbox.splice(0, batch.length);
+      sending = false;
+    }
   }
 
   setHandler(stateQuery, view);
@@ -225,31 +236,27 @@ export async function candidacy(
     );
   }
 
-  // The clock loop: send what is queued, then sleep until the next clock or the next change.
+  void sender();
+
+  // The clock loop: sleep until the next clock or the next change, apply what fell due.
   for (;;) {
-    if (outbox.length > 0) {
-      await drainOutbox();
-      continue;
-    }
     if (isTerminal(state.phase)) {
-      await condition(allHandlersFinished);
-      if (outbox.length === 0) break;
-      continue;
+      // Done once every handler has answered and every e-mail has left.
+      await condition(() => allHandlersFinished() && outbox.length === 0 && !sending);
+      break;
     }
     const info = workflowInfo();
     if (
       info.continueAsNewSuggested ||
       (input.maxHistoryEvents && info.historyLength > input.maxHistoryEvents)
     ) {
+      // Unsent e-mails are carried over; one in flight now is sent again harmlessly (same key).
       await condition(allHandlersFinished);
-      if (outbox.length === 0) {
-        await continueAsNew<typeof candidacy>({ ...input, carried: { state, outbox } });
-      }
-      continue;
+      await continueAsNew<typeof candidacy>({ ...input, carried: { state, outbox } });
     }
     const next = pendingTimers(state, policy)[0];
     const seen = changes;
-    const woken = () => changes !== seen || outbox.length > 0;
+    const woken = () => changes !== seen;
     if (!next) {
       await condition(woken);
       continue;

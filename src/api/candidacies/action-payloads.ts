@@ -12,7 +12,12 @@ import { queryState } from './action-runner.js';
 import { resolveCertificationChoice } from './certification-choice.js';
 
 /** Actions whose payload needs Postgres checks before the workflow sees them. */
-const CHECKED_IN_POSTGRES: Action[] = ['record-information', 'submit-admissibility', 'assign-coach', 'request-transfer'];
+const CHECKED_IN_POSTGRES: Action[] = [
+  'record-information',
+  'submit-admissibility',
+  'assign-coach',
+  'request-transfer',
+];
 
 export type ActionBody<A extends Action> = z.infer<(typeof ACTION_BODIES)[A]>;
 

@@ -1,0 +1,334 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { DEMO } from '../../src/db/demo-data.js';
+import { eventually, newCandidacyBody } from '../support/fixtures.js';
+import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
+import { ProcessStack } from './process-stack.js';
+
+const N = Number(process.env.FAULTS_CANDIDACIES ?? 200);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Candidacies that finish on their own: the certification whose silence means rejection, with
+ * a short admissibility clock. After two advisor actions each path runs on timers to the end.
+ */
+async function startPaths(stack: ProcessStack, projectId: string, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  const queue = Array.from({ length: n }, (_, i) => i);
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        const created = await stack.http('POST', '/api/candidacies', {
+          body: newCandidacyBody({ projectId, rncpCode: 'RNCP34147', targetBlocks: ['RNCP34147BC01'] }),
+          headers: { 'idempotency-key': `faults-${i}-${randomUUID()}` },
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const id = created.body.id as string;
+        const info = await stack.http('POST', `/api/candidacies/${id}/record-information`, {
+          body: {
+            eligibilityChecked: true,
+            rncpCode: 'RNCP34147',
+            targetBlocks: ['RNCP34147BC01'],
+            profile: { qualificationLevel: 'level3', jobSituation: 'employed' },
+          },
+        });
+        assert.equal(info.status, 200, JSON.stringify(info.body));
+        const submitted = await stack.http('POST', `/api/candidacies/${id}/submit-admissibility`);
+        assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+        ids.push(id);
+      }
+    }),
+  );
+  return ids;
+}
+
+/** Every path closed, the journal without gap or duplicate, every e-mail logged sent and captured once. */
+async function assertAllCompleted(stack: ProcessStack, ids: string[], timeoutMs: number) {
+  await eventually(
+    async () => {
+      const open = await stack.db
+        .selectFrom('candidacies')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('id', 'in', ids)
+        .where('phase', '!=', 'not_admissible')
+        .executeTakeFirstOrThrow();
+      return Number(open.n) === 0;
+    },
+    timeoutMs,
+    'every candidacy closed',
+  );
+  const events = await stack.db
+    .selectFrom('candidacy_events')
+    .select(['candidacy_id', 'seq'])
+    .where('candidacy_id', 'in', ids)
+    .orderBy('candidacy_id')
+    .orderBy('seq')
+    .execute();
+  const byCandidacy = new Map<string, number[]>();
+  for (const e of events)
+    byCandidacy.set(e.candidacy_id, [...(byCandidacy.get(e.candidacy_id) ?? []), e.seq]);
+  for (const id of ids) {
+    const seqs = byCandidacy.get(id) ?? [];
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i + 1),
+      `journal of ${id}`,
+    );
+    assert.ok(seqs.length >= 6, `journal of ${id} has ${seqs.length} events`);
+  }
+  // A workflow completes once its last e-mail has left.
+  for (const id of ids) {
+    await eventually(
+      async () =>
+        (await stack.temporal.workflow.getHandle(`candidacy-${id}`).describe()).status.name === 'COMPLETED',
+      60_000,
+      `workflow of ${id} completed`,
+    );
+  }
+  const log = await eventually(
+    async () => {
+      const rows = await stack.db
+        .selectFrom('email_log')
+        .select(['idempotency_key', 'status', 'message_id'])
+        .where('candidacy_id', 'in', ids)
+        .execute();
+      return rows.length >= ids.length * 7 && rows.every((r) => r.status === 'sent') ? rows : undefined;
+    },
+    60_000,
+    'every e-mail sent',
+  );
+  const captured = stack
+    .mail!.messages()
+    .filter((m) => ids.includes(m.headers['x-parcours-vae-candidacy'] ?? ''));
+  const ids2 = captured.map((m) => m.messageId);
+  assert.equal(new Set(ids2).size, ids2.length, 'no e-mail captured twice');
+  assert.equal(captured.length, log.length, 'one captured e-mail per logged e-mail');
+}
+
+describe('fault suite: kill, stop and flood every part; nothing is lost, nothing is doubled', () => {
+  const stack = new ProcessStack();
+  let projectId: string;
+  before(async () => {
+    await stack.start();
+    projectId = await createProjectWithPolicy(stack.db, {
+      ...COMPRESSED,
+      admissibilityDecisionDeadline: { seconds: 20 },
+      admissibilityWarningBefore: { seconds: 5 },
+    });
+  });
+  after(async () => {
+    await stack.stop();
+  });
+
+  it(`kill -9 of the worker mid-path: all ${N} candidacies complete, e-mails once, journals whole`, async () => {
+    const ids = await startPaths(stack, projectId, N);
+    await sleep(2_000);
+    await stack.killWorker();
+    await sleep(3_000);
+    await stack.startWorker();
+    await sleep(4_000);
+    await stack.killWorker();
+    await stack.startWorker();
+    await assertAllCompleted(stack, ids, 120_000);
+  });
+
+  it('restart of the Temporal server (dev server on its file): every workflow resumes', async () => {
+    const ids = await startPaths(stack, projectId, Math.min(N, 50));
+    await stack.killWorker();
+    await stack.stopTemporal();
+    await sleep(2_000);
+    await stack.startTemporal();
+    await stack.startWorker();
+    await assertAllCompleted(stack, ids, 120_000);
+  });
+
+  it('PostgreSQL down for a while: the API answers 503 at once, activities retry, all resume soon after', async () => {
+    const ids = await startPaths(stack, projectId, Math.min(N, 50));
+    const downMs = Number(process.env.FAULTS_PG_DOWN_MS ?? 60_000);
+    await stack.stopPostgres();
+    const t0 = Date.now();
+    const during = await stack.http('GET', '/api/candidacies');
+    assert.equal(during.status, 503, JSON.stringify(during.body));
+    assert.ok(Date.now() - t0 < 10_000, `answered in ${Date.now() - t0} ms, not a hang`);
+    assert.equal(during.body.code, 'dependency_unavailable');
+    const created = await stack.http('POST', '/api/candidacies', { body: newCandidacyBody({ projectId }) });
+    assert.equal(created.status, 503);
+    const ready = await stack.http('GET', '/readyz', { token: null });
+    assert.equal(ready.status, 503);
+    await sleep(Math.max(0, downMs - (Date.now() - t0)));
+    await stack.startPostgres();
+    const recovered = Date.now();
+    await assertAllCompleted(stack, ids, 60_000);
+    // The clocks that ran out during the outage are applied once the journal is writable again.
+    const lastEvent = await stack.db
+      .selectFrom('candidacy_events')
+      .select((eb) => eb.fn.max('recorded_at').as('last'))
+      .where('candidacy_id', 'in', ids)
+      .executeTakeFirstOrThrow();
+    const resumedIn = new Date(lastEvent.last as Date).getTime() - recovered;
+    assert.ok(resumedIn < 15_000, `resumed ${resumedIn} ms after recovery`);
+  });
+
+  it('SMTP server down: e-mails wait, then go out once after recovery', async () => {
+    await stack.stopMail();
+    const ids = await startPaths(stack, projectId, 20);
+    await sleep(10_000);
+    const pending = await stack.db
+      .selectFrom('email_log')
+      .select('status')
+      .where('candidacy_id', 'in', ids)
+      .execute();
+    assert.ok(
+      pending.every((r) => r.status !== 'sent'),
+      'nothing can be sent while SMTP is down',
+    );
+    await stack.startMail();
+    await assertAllCompleted(stack, ids, 120_000);
+  });
+
+  it('10,000 malformed requests across every route: no 5xx, no half-written row', async () => {
+    const before = await counts(stack);
+    const statuses = new Map<number, number>();
+    const routes = [
+      ['POST', '/api/candidacies'],
+      ['GET', '/api/candidacies'],
+      ['GET', '/api/candidacies/:id'],
+      ['GET', '/api/candidacies/:id/timeline'],
+      ['POST', '/api/candidacies/:id/follow-up'],
+      ['GET', '/api/inbox'],
+      ['POST', '/api/admin/users'],
+      ['DELETE', '/api/admin/tokens/:id'],
+      ...[
+        'record-information',
+        'submit-admissibility',
+        'mark-incomplete',
+        'decide-admissibility',
+        'assign-coach',
+        'log-coaching-session',
+        'schedule-jury',
+        'record-jury-result',
+        'withdraw',
+        'request-transfer',
+      ].map((a) => ['POST', `/api/candidacies/:id/${a}`]),
+    ] as const;
+    const existing = (await stack.db.selectFrom('candidacies').select('id').limit(5).execute()).map(
+      (r) => r.id,
+    );
+    const ids = [...existing, randomUUID(), '123', '../../etc/passwd', '%00', 'x'.repeat(300), ''];
+    const tokens = [
+      stack.tokens.advisor,
+      stack.tokens.certifier,
+      stack.tokens.administrator,
+      'pvae_forged',
+      '',
+      null,
+      'Bearer x',
+    ];
+    const junk: unknown[] = [
+      null,
+      42,
+      'text',
+      [],
+      {},
+      { projectId: 12 },
+      { projectId: DEMO.project.id, candidate: 'x', rncpCode: ['RNCP35830'], targetBlocks: 'all' },
+      { candidate: { email: 'not-an-email', birthYear: 'old' } },
+      { admissible: 'yes', reasons: [1, 2] },
+      { sessionAt: 'tomorrow', modality: 'boat', place: '' },
+      { outcome: 'maybe', blocks: [{ code: 1 }] },
+      { missingItems: ['everything'] },
+      { coachOperatorId: 'nobody' },
+      { pad: 'é'.repeat(60_000) },
+      { __proto__: { admin: true }, constructor: { prototype: { x: 1 } } },
+      { durationMinutes: -5, date: 'never', modality: 'telepathy' },
+    ];
+    let seed = 42;
+    const pick = <T>(xs: readonly T[]): T => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return xs[seed % xs.length]!;
+    };
+    const total = Number(process.env.FAULTS_MALFORMED ?? 10_000);
+    const queue = Array.from({ length: total }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+          const [method, template] = pick(routes);
+          const url =
+            template.replace(':id', encodeURIComponent(pick(ids))) +
+            (i % 7 === 0 ? '?limit=-1&phase=nope&x=1' : '');
+          const kind = i % 5;
+          const res = await stack.http(method, url, {
+            token: pick(tokens),
+            ...(method === 'GET' || method === 'DELETE'
+              ? {}
+              : kind === 0
+                ? { raw: '{"broken": ', headers: { 'content-type': 'application/json' } }
+                : kind === 1
+                  ? { raw: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+                  : kind === 2
+                    ? { raw: 'x'.repeat(300_000), headers: { 'content-type': 'application/json' } }
+                    : { body: pick(junk) }),
+          });
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        }
+      }),
+    );
+    const fiveHundreds = [...statuses].filter(([s]) => s >= 500);
+    console.log(`malformed requests: ${JSON.stringify(Object.fromEntries(statuses))}`);
+    assert.deepEqual(fiveHundreds, [], 'no 5xx');
+    assert.deepEqual(await counts(stack), before, 'nothing written');
+    const orphans = await stack.db
+      .selectFrom('candidates')
+      .select('id')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('candidacies')
+              .select('id')
+              .whereRef('candidacies.candidate_id', '=', 'candidates.id'),
+          ),
+        ),
+      )
+      .execute();
+    assert.equal(orphans.length, 0, 'no candidate without candidacy');
+  });
+
+  it('no personal data in any workflow history or search attribute', async () => {
+    const people = await stack.db
+      .selectFrom('candidates')
+      .select(['first_name', 'last_name', 'email', 'phone'])
+      .execute();
+    const secrets = [...new Set(people.flatMap((p) => [p.last_name, p.email, p.phone]))];
+    let scanned = 0;
+    for await (const wf of stack.temporal.workflow.list({ query: 'WorkflowType = "candidacy"' })) {
+      const handle = stack.temporal.workflow.getHandle(wf.workflowId, wf.runId);
+      const history = JSON.stringify(await handle.fetchHistory());
+      const attributes =
+        JSON.stringify(wf.typedSearchAttributes ?? {}) + JSON.stringify(wf.searchAttributes ?? {});
+      for (const secret of secrets) {
+        assert.ok(!history.includes(secret), `history of ${wf.workflowId} contains personal data`);
+        assert.ok(
+          !attributes.includes(secret),
+          `search attributes of ${wf.workflowId} contain personal data`,
+        );
+      }
+      scanned++;
+    }
+    assert.ok(scanned >= N, `scanned ${scanned} workflows`);
+    console.log(`scanned ${scanned} workflow histories for ${secrets.length} personal values`);
+  });
+});
+
+async function counts(stack: ProcessStack) {
+  const [c, p, e] = await Promise.all(
+    (['candidacies', 'candidates', 'candidacy_events'] as const).map((t) =>
+      stack.db
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ),
+  );
+  return { candidacies: Number(c!.n), candidates: Number(p!.n), events: Number(e!.n) };
+}
