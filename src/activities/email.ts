@@ -37,17 +37,31 @@ function messageIdFor(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@parcours-vae>`;
 }
 
+export interface EmailSent {
+  status: 'sent' | 'already-sent';
+  /** False when the SMTP server accepted it but the e-mail log could not be updated yet. */
+  recorded: boolean;
+  messageId?: string;
+}
+
 export function emailActivities(deps: ActivityDeps) {
   const { db, mailer, mailFrom } = deps;
+  const markSent = (key: string, messageId: string) =>
+    db
+      .updateTable('email_log')
+      .set({ status: 'sent', message_id: messageId, sent_at: new Date() })
+      .where('idempotency_key', '=', key)
+      .execute();
   return {
     /**
      * Sends one e-mail exactly once per key: an attempt claims the log row ('sending'), sends,
-     * then marks it 'sent'; any retry after that finds it sent and does nothing. The one gap
-     * left is a worker dying between the SMTP server's acceptance and the 'sent' mark: after
-     * the claim goes stale the e-mail is sent again with the same Message-ID, which mail
-     * systems use to drop the duplicate.
+     * then marks it 'sent'; any retry after that finds it sent and does nothing, and a database
+     * outage after the send is absorbed by recordEmailSent. The one gap left is a worker killed
+     * in the milliseconds between the SMTP server's acceptance and that mark: once the claim is
+     * stale the e-mail is sent again (the log's `attempts` then exceeds 1) with the same
+     * Message-ID, which mail systems use to drop the duplicate.
      */
-    async sendEmail(req: EmailRequest): Promise<{ status: 'sent' | 'already-sent' }> {
+    async sendEmail(req: EmailRequest): Promise<EmailSent> {
       if (!isTemplateName(req.template)) {
         throw ApplicationFailure.nonRetryable(`Unknown e-mail template ${req.template}`, 'InvalidTemplate');
       }
@@ -101,7 +115,7 @@ export function emailActivities(deps: ActivityDeps) {
           .select('status')
           .where('idempotency_key', '=', req.key)
           .executeTakeFirstOrThrow();
-        if (row.status === 'sent') return { status: 'already-sent' };
+        if (row.status === 'sent') return { status: 'already-sent', recorded: true };
         // Another attempt is sending right now: retry later, it will then be 'sent'.
         throw ApplicationFailure.retryable(
           `E-mail ${req.key} is being sent by another attempt`,
@@ -121,17 +135,22 @@ export function emailActivities(deps: ActivityDeps) {
         headers: { 'X-Parcours-Vae-Template': req.template, 'X-Parcours-Vae-Candidacy': req.candidacyId },
       });
 
-      // 3. Record it as sent. Once the SMTP server has accepted the message, a database hiccup
-      // must not fail the activity (a retry would send again): keep trying here.
-      await withDbRetries(() =>
-        db
-          .updateTable('email_log')
-          .set({ status: 'sent', message_id: messageId, sent_at: new Date() })
-          .where('idempotency_key', '=', req.key)
-          .execute(),
-      );
+      // 3. Record it as sent. If the database does not answer now, the activity still succeeds:
+      // the workflow then records it with recordEmailSent, retried until the database is back,
+      // instead of retrying this activity, which would send the e-mail again.
+      let recorded = true;
+      try {
+        await withDbRetries(() => markSent(req.key, messageId), 3);
+      } catch {
+        recorded = false;
+      }
       deps.faults?.afterEmailSent?.(req.key);
-      return { status: 'sent' };
+      return { status: 'sent', recorded, messageId };
+    },
+
+    /** Records an e-mail the SMTP server accepted while the database was unavailable. */
+    async recordEmailSent(input: { key: string; messageId: string }): Promise<void> {
+      await markSent(input.key, input.messageId);
     },
   };
 }

@@ -165,9 +165,17 @@ export async function candidacy(
       sending = true;
       const batch = outbox.slice(0, 20);
       await Promise.all(
-        batch.map((email) =>
-          mail.sendEmail.executeWithOptions({ summary: `E-mail ${email.template}` }, [email]),
-        ),
+        batch.map(async (email) => {
+          const sent = await mail.sendEmail.executeWithOptions({ summary: `E-mail ${email.template}` }, [
+            email,
+          ]);
+          if (!sent.recorded && sent.messageId) {
+            await journal.recordEmailSent.executeWithOptions(
+              { summary: `Journal : e-mail ${email.template} envoyé` },
+              [{ key: email.key, messageId: sent.messageId }],
+            );
+          }
+        }),
       );
       outbox.splice(0, batch.length);
       sending = false;

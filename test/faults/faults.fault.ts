@@ -44,7 +44,12 @@ async function startPaths(stack: ProcessStack, projectId: string, n: number): Pr
 }
 
 /** Every path closed, the journal without gap or duplicate, every e-mail logged sent and captured once. */
-async function assertAllCompleted(stack: ProcessStack, ids: string[], timeoutMs: number) {
+async function assertAllCompleted(
+  stack: ProcessStack,
+  ids: string[],
+  timeoutMs: number,
+  opts: { workerKilled?: boolean } = {},
+) {
   await eventually(
     async () => {
       const open = await stack.db
@@ -90,7 +95,7 @@ async function assertAllCompleted(stack: ProcessStack, ids: string[], timeoutMs:
     async () => {
       const rows = await stack.db
         .selectFrom('email_log')
-        .select(['idempotency_key', 'status', 'message_id'])
+        .select(['idempotency_key', 'status', 'message_id', 'attempts'])
         .where('candidacy_id', 'in', ids)
         .execute();
       return rows.length >= ids.length * 7 && rows.every((r) => r.status === 'sent') ? rows : undefined;
@@ -101,9 +106,26 @@ async function assertAllCompleted(stack: ProcessStack, ids: string[], timeoutMs:
   const captured = stack
     .mail!.messages()
     .filter((m) => ids.includes(m.headers['x-parcours-vae-candidacy'] ?? ''));
-  const ids2 = captured.map((m) => m.messageId);
-  assert.equal(new Set(ids2).size, ids2.length, 'no e-mail captured twice');
-  assert.equal(captured.length, log.length, 'one captured e-mail per logged e-mail');
+  const perMessage = new Map<string, number>();
+  for (const m of captured) perMessage.set(m.messageId ?? '', (perMessage.get(m.messageId ?? '') ?? 0) + 1);
+  assert.equal(perMessage.size, log.length, 'every logged e-mail captured');
+  const twice = [...perMessage].filter(([, n]) => n > 1).map(([id]) => id);
+  if (opts.workerKilled) {
+    // A worker killed in the milliseconds between the SMTP server's acceptance and the log's
+    // 'sent' mark cannot know the e-mail left: after the claim goes stale it is sent again,
+    // with the same Message-ID (receivers drop such duplicates). Only those may repeat.
+    const retaken = new Set(log.filter((l) => l.attempts > 1).map((l) => l.message_id));
+    assert.deepEqual(
+      twice.filter((id) => !retaken.has(id)),
+      [],
+      'a duplicate only after a claim retaken from a killed worker',
+    );
+    console.log(
+      `worker kill: ${twice.length} of ${log.length} e-mails sent twice (same Message-ID), ${retaken.size} claims retaken`,
+    );
+  } else {
+    assert.deepEqual(twice, [], 'no e-mail sent twice');
+  }
 }
 
 describe('fault suite: kill, stop and flood every part; nothing is lost, nothing is doubled', () => {
@@ -130,7 +152,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
     await sleep(4_000);
     await stack.killWorker();
     await stack.startWorker();
-    await assertAllCompleted(stack, ids, 120_000);
+    await assertAllCompleted(stack, ids, 120_000, { workerKilled: true });
   });
 
   it('restart of the Temporal server (dev server on its file): every workflow resumes', async () => {
@@ -140,7 +162,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
     await sleep(2_000);
     await stack.startTemporal();
     await stack.startWorker();
-    await assertAllCompleted(stack, ids, 120_000);
+    await assertAllCompleted(stack, ids, 120_000, { workerKilled: true });
   });
 
   it('PostgreSQL down for a while: the API answers 503 at once, activities retry, all resume soon after', async () => {
