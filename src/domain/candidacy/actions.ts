@@ -5,7 +5,7 @@ import type { OperatorRole } from '../roles.js';
 import { clockDueAt, pauseClock, resumeClock, startClock } from './clock.js';
 import type { ActionRefusal, EmailIntent, Handoff, Transition } from './effects.js';
 import { enterAdmissible } from './apply-timer.js';
-import type { CandidacyState, JuryModality, JuryOutcome } from './state.js';
+import { cloneState, type CandidacyState, type JuryModality, type JuryOutcome } from './state.js';
 
 /** The arguments of each action (IDs, codes, dates: no personal data). */
 export interface ActionPayloads {
@@ -161,10 +161,6 @@ function validateJuryResult(
   return null;
 }
 
-function clone(state: CandidacyState): CandidacyState {
-  return JSON.parse(JSON.stringify(state)) as CandidacyState;
-}
-
 /** Applies an allowed action: the new state and the transition to journal and notify. */
 export function applyAction(
   current: CandidacyState,
@@ -172,7 +168,7 @@ export function applyAction(
   policy: Policy,
   now: Date,
 ): { state: CandidacyState; transition: Transition } {
-  const s = clone(current);
+  const s = cloneState(current);
   const iso = now.toISOString();
   const emails: EmailIntent[] = [];
   const done = (type: string, payload: Record<string, unknown>, summary: string) => ({

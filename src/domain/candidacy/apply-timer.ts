@@ -1,12 +1,8 @@
 import { addDuration } from '../duration.js';
 import type { Policy } from '../policy.js';
 import type { EmailIntent, Transition } from './effects.js';
-import type { CandidacyState } from './state.js';
+import { cloneState, type CandidacyState } from './state.js';
 import type { Timer } from './timers.js';
-
-function clone(state: CandidacyState): CandidacyState {
-  return JSON.parse(JSON.stringify(state)) as CandidacyState;
-}
 
 /** Applies a clock that ran out: the new state and the transition to journal and notify. */
 export function applyTimer(
@@ -15,7 +11,7 @@ export function applyTimer(
   policy: Policy,
   now: Date,
 ): { state: CandidacyState; transition: Transition } {
-  const s = clone(current);
+  const s = cloneState(current);
   const iso = now.toISOString();
   const emails: EmailIntent[] = [];
   const t = (

@@ -127,6 +127,11 @@ export function initialState(f: InitialFacts): CandidacyState {
   };
 }
 
+/** A deep copy: the rules return a new state and never change the one they were given. */
+export function cloneState(state: CandidacyState): CandidacyState {
+  return JSON.parse(JSON.stringify(state)) as CandidacyState;
+}
+
 /** Who must act next: a pending transfer waits on the receiving operator. */
 export function waitingOn(state: CandidacyState): WaitingOn {
   if (state.transfer)
