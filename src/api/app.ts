@@ -13,6 +13,7 @@ import { candidacyRoutes } from './candidacies/routes.js';
 import { timelineRoutes } from './candidacies/timeline-routes.js';
 import { inboxRoutes } from './inbox.js';
 import { adminRoutes } from './admin/routes.js';
+import { projectRoutes } from './projects.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { buildOpenApiDocument, renderReferencePage } from './openapi.js';
@@ -79,6 +80,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(timelineRoutes(deps, registry));
   api.use(inboxRoutes(deps, registry));
   api.use(adminRoutes(deps, registry));
+  api.use(projectRoutes(deps, registry));
   // Routes are registered; the document is built once.
   const doc = buildOpenApiDocument(registry);
   app.get('/api/openapi.json', (_req, res) => {

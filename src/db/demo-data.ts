@@ -9,6 +9,7 @@ export const DEMO = {
   project: {
     id: '7b0f5a52-3c1e-4c6b-9a57-6f0d2a1e0001',
     name: 'Expérimentation VAE par blocs de compétences — démonstration',
+    targetPublics: ['low_qualified', 'job_threatened', 'sectors_in_tension'],
     policy: { overrides: {}, arms: {} } satisfies ProjectPolicySettings,
   },
   /**
@@ -18,6 +19,7 @@ export const DEMO = {
   fastProject: {
     id: '7b0f5a52-3c1e-4c6b-9a57-6f0d2a1e0002',
     name: 'Démonstration accélérée (délais en secondes)',
+    targetPublics: ['low_qualified', 'job_seekers'],
     policy: {
       overrides: {
         admissibilityDecisionDeadline: { seconds: 600 },

@@ -2,11 +2,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_access.js';
+import * as m0003 from './migrations/0003_project_publics.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_access': m0002,
+  '0003_project_publics': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

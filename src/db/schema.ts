@@ -11,6 +11,7 @@ export interface ProjectsTable {
   name: string;
   /** The project lead (porteur de projet) who arbitrates escalations. */
   lead_user_id: string | null;
+  target_publics: ColumnType<string[], string[] | undefined, string[]>;
   /** ProjectPolicySettings: overrides of the legal defaults, per project and per arm. */
   policy: Json<ProjectPolicySettings>;
   created_at: CreatedAt;

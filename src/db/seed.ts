@@ -24,6 +24,7 @@ export async function seedDemo(
           id: project.id,
           name: project.name,
           lead_user_id: null,
+          target_publics: [...project.targetPublics],
           policy: JSON.stringify(project.policy),
         })
         .onConflict((oc) => oc.column('id').doNothing())

@@ -346,6 +346,66 @@ describe('operators, roles and access', () => {
     );
   });
 
+  it('describes a project to its operators, and lets only its lead set the policy new candidacies follow', async () => {
+    const seen = await stack.http('GET', `/api/projects/${projectId}`, { token: tokens.certifier });
+    assert.equal(seen.status, 200);
+    assert.deepEqual(seen.body.operators.map((o: { role: string }) => o.role).sort(), [
+      'advice',
+      'advice',
+      'certifier',
+      'coaching',
+      'jury_organisation',
+      'outreach',
+    ]);
+    assert.deepEqual(
+      seen.body.certifications.find((c: { rncpCode: string }) => c.rncpCode === 'RNCP34147').silenceRule,
+      'rejected',
+    );
+    assert.deepEqual(seen.body.policy.legalDefaults.admissibilityDecisionDeadline, { months: 2 });
+    const demo = await stack.http('GET', `/api/projects/${DEMO.project.id}`, {
+      token: tokens.foreignAdvisor,
+    });
+    assert.equal(demo.status, 403, 'an operator outside the project');
+    assert.deepEqual(demo.body.code, 'project_not_visible');
+    assert.deepEqual(
+      (await stack.http('GET', `/api/projects/${DEMO.project.id}`, { token: tokens.lead })).body
+        .targetPublics,
+      ['low_qualified', 'job_threatened', 'sectors_in_tension'],
+    );
+
+    const policy = {
+      overrides: { admissibilityDecisionDeadline: { days: 45 } },
+      arms: { test: { convocationLeadTime: { days: 20 } } },
+    };
+    const byAdvisor = await stack.http('PUT', `/api/projects/${DEMO.project.id}/policy`, {
+      token: tokens.advisor,
+      body: policy,
+    });
+    assert.equal(byAdvisor.status, 403);
+    const invalid = await stack.http('PUT', `/api/projects/${DEMO.project.id}/policy`, {
+      token: tokens.lead,
+      body: { overrides: { admissibilityDecisionDeadline: { days: -1 }, colour: 'red' } },
+    });
+    assert.equal(invalid.status, 400);
+    const set = await stack.http('PUT', `/api/projects/${DEMO.project.id}/policy`, {
+      token: tokens.lead,
+      body: policy,
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body.policy.resolved.test.convocationLeadTime, { days: 20 });
+    assert.deepEqual(set.body.policy.resolved.control.convocationLeadTime, { days: 15 });
+    // A new candidacy starts with that policy: its admissibility clock runs 45 days.
+    const c = await CandidacyDriver.create(stack, {});
+    const submitted = await c.informAndSubmit();
+    const due = submitted.deadlines.find((d) => d.name === 'admissibility-decision')!;
+    const days = (Date.parse(due.dueAt) - Date.now()) / 86_400_000;
+    assert.ok(days > 44.9 && days < 45.1, `${days} days`);
+    await stack.http('PUT', `/api/projects/${DEMO.project.id}/policy`, {
+      token: tokens.lead,
+      body: { overrides: {}, arms: {} },
+    });
+  });
+
   it('manages tokens: shown once, stored hashed, last use recorded, revoked at once', async () => {
     const user = await stack.http('POST', '/api/admin/users', {
       token: tokens.admin,
