@@ -1,0 +1,183 @@
+/**
+ * `npm run bench`: how fast parcours-vae is compared with the limit of its own stack, measured in one run.
+ *
+ *   1. Baseline: no-op workflows started (and started and completed) with the Temporal client directly,
+ *      bare Update round trips (sequential, and at the offered rate of 3.);
+ *   2. Creation: candidacies through POST /api/candidacies with a token, at the same in-flight limit;
+ *   3. Actions: M advisors sharing a fixed offered rate (open loop) drive a candidacy each through the
+ *      whole path (compressed policy); then a few whole paths back to back without pacing;
+ *   4. Resources: worker and API RSS, memory per cached workflow, PostgreSQL rows written per path,
+ *      and the CPU used by each part during each phase.
+ *
+ * The worker, the bare worker (baseline) and the API run as child processes; the load generator and the
+ * Temporal client of the baseline run in this process. Services are embedded (PostgreSQL in a temporary
+ * folder, the Temporal dev server on its SQLite file, or Temporal server 1.29.1 on that PostgreSQL with
+ * --persistence postgres, a mail sink) unless DATABASE_URL, TEMPORAL_ADDRESS or SMTP_URL say otherwise.
+ *
+ *   npm run bench                                   # dev server (SQLite file), defaults below
+ *   npm run bench -- --persistence both             # dev server, then the server on PostgreSQL
+ *   npm run bench -- --n 1000 --m 200 --rate 50     # scaled up
+ *
+ * Writes bench-results.json (--out) and prints a table; progress goes to stderr.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TEMPORAL_SERVER_VERSION } from '../temporal-postgres/binaries.js';
+import { note } from './progress.js';
+import { renderTable } from './report.js';
+import { runBench, type BenchOptions, type RunResult } from './run.js';
+import { startShared, startStack, type Persistence, type Shared, BENCH_POLICY } from './stack.js';
+
+const USAGE = `npm run bench -- [options]
+  --persistence dev|postgres|both   Temporal persistence (default dev: the dev server on a SQLite file)
+  --n N               no-op workflows of the baseline, and candidacies created (default 200)
+  --concurrency C     in-flight limit of the baseline and of creation (default 10)
+  --create-rate R     offered rate of creation per second (default 0: as fast as C allows)
+  --m M               concurrent advisors, one whole path each (default 50)
+  --rate R            actions per second shared by the advisors, and bare Updates per second (default 20)
+  --paths P           whole paths driven back to back without pacing (default 5)
+  --no-diagnostics    skip Update + activity / local activity at the same rate
+  --worker-tuning J   JSON passed to createVaeWorker's tuning (and the bare worker), e.g.
+                      '{"maxConcurrentWorkflowTaskExecutions":40}'
+  --db-pool N         PostgreSQL pool of the worker and of the API (default: createDb's)
+  --api-log-level L   pino level of the API process (default info, as in production)
+  --out FILE          results file (default bench-results.json)
+  --keep              keep the temporary folder (logs, databases)
+  --open N            scale run (N open candidacies): not implemented yet`;
+
+const { values } = parseArgs({
+  options: {
+    persistence: { type: 'string', default: 'dev' },
+    n: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '10' },
+    'create-rate': { type: 'string', default: '0' },
+    m: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '20' },
+    paths: { type: 'string', default: '5' },
+    'no-diagnostics': { type: 'boolean', default: false },
+    'worker-tuning': { type: 'string' },
+    'db-pool': { type: 'string' },
+    'api-log-level': { type: 'string', default: 'info' },
+    out: { type: 'string', default: 'bench-results.json' },
+    keep: { type: 'boolean', default: false },
+    open: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+if (values.open !== undefined) {
+  process.stderr.write('--open (the scale run of issue 6) is not implemented yet.\n');
+  process.exit(2);
+}
+
+const int = (name: string, raw: string | undefined, min: number): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    process.stderr.write(`--${name} must be an integer ≥ ${min}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const options: BenchOptions = {
+  n: int('n', values.n, 1),
+  concurrency: int('concurrency', values.concurrency, 1),
+  createRate: int('create-rate', values['create-rate'], 0),
+  m: int('m', values.m, 1),
+  rate: int('rate', values.rate, 1),
+  paths: int('paths', values.paths, 0),
+  diagnostics: !values['no-diagnostics'],
+};
+const configured = Boolean(process.env.TEMPORAL_ADDRESS);
+let persistences: Persistence[];
+if (configured) {
+  note(
+    `[bench] TEMPORAL_ADDRESS is set: one run against ${process.env.TEMPORAL_ADDRESS} (--persistence ignored)`,
+  );
+  persistences = ['configured'];
+} else if (values.persistence === 'both') persistences = ['dev', 'postgres'];
+else if (values.persistence === 'dev' || values.persistence === 'postgres')
+  persistences = [values.persistence];
+else {
+  process.stderr.write(`--persistence must be dev, postgres or both\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'parcours-vae-bench-'));
+let shared: Shared | undefined;
+let current: { stop(): Promise<void> } | undefined;
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  note('\n[bench] interrupted: stopping…');
+  void (async () => {
+    await current?.stop();
+    await shared?.stop();
+    process.exit(130);
+  })();
+});
+
+const started = Date.now();
+const loadBefore = os.loadavg()[0]!;
+if (loadBefore > 0.7) {
+  note(`[bench] the machine is not idle (load average ${loadBefore.toFixed(2)}): figures will be disturbed`);
+}
+const runs: RunResult[] = [];
+let failed = false;
+try {
+  shared = await startShared({
+    tmpDir,
+    workerTuning: values['worker-tuning'] ? JSON.parse(values['worker-tuning']) : undefined,
+    dbPool: values['db-pool'] ? int('db-pool', values['db-pool'], 1) : undefined,
+    apiLogLevel: values['api-log-level'],
+  });
+  for (const persistence of persistences) {
+    if (interrupted) break;
+    const stack = await startStack(shared, persistence);
+    current = stack;
+    try {
+      runs.push(await runBench(stack, options));
+    } finally {
+      await stack.stop();
+      current = undefined;
+    }
+  }
+} catch (err) {
+  failed = true;
+  process.stderr.write(`\n[bench] failed: ${(err as Error).stack ?? err}\n`);
+} finally {
+  await shared?.stop();
+}
+
+if (runs.length) {
+  const results = {
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    startedAt: new Date(started).toISOString(),
+    durationS: Math.round((Date.now() - started) / 1000),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverageAtStart: Math.round(loadBefore * 100) / 100,
+    },
+    versions: { temporalServer: TEMPORAL_SERVER_VERSION, temporalCli: '1.5.1 (dev server)' },
+    options,
+    policy: BENCH_POLICY,
+    processes:
+      'load generator and baseline client in the bench process; worker, bare worker, API and mail sink as child processes',
+    runs,
+  };
+  writeFileSync(values.out, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write('\n' + renderTable(runs, options) + '\n');
+  process.stdout.write(`\nResults: ${path.resolve(values.out)} (${results.durationS} s)\n`);
+}
+if (values.keep || failed) note(`[bench] temporary folder kept: ${tmpDir}`);
+else rmSync(tmpDir, { recursive: true, force: true });
+process.exit(failed ? 1 : 0);
