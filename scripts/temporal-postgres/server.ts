@@ -8,10 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
-import type { SearchAttributeType } from '@temporalio/common';
 import { killOnExit } from '../../src/devstack/kill-on-exit.js';
 import { isPortListening } from '../../src/devstack/port-probe.js';
 import { findTemporalCli } from '../../src/devstack/temporal-cli.js';
+import { CLI_TYPE_NAMES } from '../../src/devstack/temporal-dev-server.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import {
   ensureTemporalServerBinaries,
@@ -61,17 +61,6 @@ const READY_TIMEOUT_MS = 90_000;
 const DYNAMIC_CONFIG_POLL_S = 5;
 const HISTORY_SHARDS = 4; // as the template and docker-compose.yml; fixed once the cluster exists
 const CONFIG_ENV = 'parcours-vae';
-
-// Spelling of `temporal operator search-attribute create --type`.
-const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
-  TEXT: 'Text',
-  KEYWORD: 'Keyword',
-  INT: 'Int',
-  DOUBLE: 'Double',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
-};
 
 interface PgTarget {
   host: string;

@@ -42,8 +42,9 @@ const defaultLog = (m: string): void => {
   process.stderr.write(m + '\n');
 };
 
-// Spelling expected by `temporal server start-dev --search-attribute Name=Type`.
-const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
+// Spelling expected by the temporal CLI (`start-dev --search-attribute Name=Type`,
+// `operator search-attribute create --type`).
+export const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
   TEXT: 'Text',
   KEYWORD: 'Keyword',
   INT: 'Int',
