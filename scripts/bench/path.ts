@@ -155,16 +155,19 @@ export class CandidacyPath implements VirtualUser {
   }
 
   /** Runs every step back to back (no pacing), waiting only for the jury session to be held. */
-  async runUnpaced(): Promise<{ wallMs: number; waitedMs: number }> {
+  async runUnpaced(): Promise<{ wallMs: number; waitedMs: number; steps: { name: string; ms: number }[] }> {
     let waited = 0;
+    const steps: { name: string; ms: number }[] = [];
     for (let step = this.next(); step; step = this.next()) {
       const wait = (this.notBefore ?? 0) - performance.now();
       if (wait > 0) {
         waited += wait;
         await sleep(wait);
       }
+      const t = performance.now();
       await step.run();
+      steps.push({ name: step.name, ms: performance.now() - t });
     }
-    return { wallMs: this.wallMs!, waitedMs: waited };
+    return { wallMs: this.wallMs!, waitedMs: waited, steps };
   }
 }

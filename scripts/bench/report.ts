@@ -78,6 +78,13 @@ export function renderTable(runs: RunResult[], o: BenchOptions): string {
   );
   row('  of which waiting for the jury session', (r) => lat(r.wholePath.waitingForSessionMs, ['p50']));
   row('  of which the 11 requests', (r) => lat(r.wholePath.actionsOnlyMs, ['p50', 'max']));
+  row('action alone (unpaced paths) p50 / p99, × bare sequential', (r) => {
+    const a = r.wholePath.actionLatency;
+    const bare = r.baseline.updateSequential;
+    return a.count
+      ? `${lat(a, ['p50', 'p99'])}, × ${(a.p50 / bare.p50).toFixed(1)} / ${(a.p99 / bare.p99).toFixed(1)}`
+      : '–';
+  });
 
   section('Temporal side, from the histories of paced paths (unpaced in brackets): p50 / p95');
   const prof = (r: RunResult, f: (p: HistoryProfile) => LatencyStats | undefined) =>

@@ -75,6 +75,9 @@ export interface RunResult {
     wallMs: LatencyStats;
     waitingForSessionMs: LatencyStats;
     actionsOnlyMs: LatencyStats;
+    /** Each action of these paths: the latency of an action with nothing else running. */
+    actionLatency: LatencyStats;
+    byStep: Record<string, LatencyStats>;
     profile: HistoryProfile;
   };
   resources: {
@@ -284,12 +287,18 @@ export async function runBench(stack: BenchStack, o: BenchOptions): Promise<RunR
   const wall: number[] = [];
   const waited: number[] = [];
   const unpacedIds: string[] = [];
+  const unpacedActions: number[] = [];
+  const unpacedByStep = new Map<string, number[]>();
   const pw = new Progress(label(`whole path x${o.paths}, unpaced`), o.paths);
   for (let i = 0; i < o.paths; i++) {
     try {
       const path = new CandidacyPath(http, stack.benchProjectId);
       const res = await path.runUnpaced();
       unpacedIds.push(`candidacy-${path.candidacyId}`);
+      for (const st of res.steps) {
+        if (st.name !== 'create') unpacedActions.push(st.ms);
+        unpacedByStep.set(st.name, [...(unpacedByStep.get(st.name) ?? []), st.ms]);
+      }
       wall.push(res.wallMs);
       waited.push(res.waitedMs);
     } catch (err) {
@@ -350,6 +359,8 @@ export async function runBench(stack: BenchStack, o: BenchOptions): Promise<RunR
       wallMs: wholeStats,
       waitingForSessionMs: latencyStats(waited),
       actionsOnlyMs: latencyStats(wall.map((w, i) => w - waited[i]!)),
+      actionLatency: latencyStats(unpacedActions),
+      byStep: Object.fromEntries([...unpacedByStep].map(([k, v]) => [k, latencyStats(v)])),
       profile: unpacedProfile,
     },
     resources: {

@@ -75,6 +75,11 @@ try {
     const port = (await isPortListening('127.0.0.1', 55433)) ? await getFreePort() : 55433;
     say(`PostgreSQL embarqué (${path.join(dataDir, 'postgres')}, port ${port})…`);
     const pg = await startEmbeddedPostgres({
+      // Benign, expected lines: the server re-creates its system namespace at each start, and
+      // stopping PostgreSQL ends the connections the server left open.
+      log: (m) => {
+        if (!/namespaces_pkey|terminating connection due to administrator command/.test(m)) say(m);
+      },
       dataDir: path.join(dataDir, 'postgres'),
       port,
       database: 'postgres',
