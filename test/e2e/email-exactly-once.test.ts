@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -38,14 +37,7 @@ describe('e-mails go out exactly once, even when the activity fails after sendin
       'certifier.implicit_decision',
     ]);
     // Let the last e-mails of the batch finish too, then read the log whole.
-    const settled = await eventually(
-      async () => {
-        const [rows, live] = await Promise.all([c.emailLog(), c.state()]);
-        return live.pendingEmails === 0 && rows.every((r) => r.status === 'sent') ? rows : undefined;
-      },
-      20_000,
-      'every e-mail of the path sent',
-    );
+    const { log: settled } = await c.waitMailSettled();
     log.splice(0, log.length, ...settled);
     assert.ok(failedOnce.size >= log.length, `every e-mail's first attempt failed (${failedOnce.size})`);
     // The retried activity found the e-mail already sent: one attempt each.

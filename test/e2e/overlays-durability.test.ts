@@ -181,10 +181,10 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
         events.map((_, i) => i + 1),
         'journal without gap or duplicate',
       );
-      const log = await c.waitTemplates(['candidate.admissibility_decision']);
+      await c.waitTemplates(['candidate.admissibility_decision']);
+      const { log, captured } = await c.waitMailSettled();
       const keys = log.map((l) => l.idempotency_key);
       assert.equal(new Set(keys).size, keys.length);
-      const captured = stack.mail.messages().filter((m) => m.headers['x-parcours-vae-candidacy'] === c.id);
       assert.equal(captured.length, log.length, 'one message per logged e-mail');
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
@@ -208,9 +208,9 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
         events.map((e) => e.seq),
         events.map((_, i) => i + 1),
       );
-      const log = await d.waitTemplates(['candidate.admissibility_decision', 'certifier.implicit_decision']);
-      const captured = stack.mail.messages().filter((m) => m.headers['x-parcours-vae-candidacy'] === d.id);
-      assert.equal(captured.length, log.length);
+      await d.waitTemplates(['candidate.admissibility_decision', 'certifier.implicit_decision']);
+      const { log, captured } = await d.waitMailSettled();
+      assert.equal(captured.length, log.length, 'one message per logged e-mail');
     }
   });
 });

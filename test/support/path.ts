@@ -100,6 +100,26 @@ export class CandidacyDriver {
     );
   }
 
+  /**
+   * Waits until the workflow's outbox is empty and every logged e-mail is sent and captured, then
+   * returns both: a caller compares them one to one (by Message-ID), never while mail is in flight.
+   */
+  async waitMailSettled(timeoutMs = 20_000) {
+    return eventually(
+      async () => {
+        const [log, live] = await Promise.all([this.emailLog(), this.state()]);
+        if (live.pendingEmails !== 0 || !log.every((r) => r.status === 'sent')) return undefined;
+        const captured = this.stack.mail
+          .messages()
+          .filter((m) => m.headers['x-parcours-vae-candidacy'] === this.id);
+        const capturedIds = new Set(captured.map((m) => m.messageId));
+        return log.every((r) => capturedIds.has(r.message_id ?? '')) ? { log, captured } : undefined;
+      },
+      timeoutMs,
+      'every logged e-mail sent and captured',
+    );
+  }
+
   async informAndSubmit(opts: { rncpCode?: string; targetBlocks?: string[] | 'all'; profile?: object } = {}) {
     await this.act('record-information', {
       eligibilityChecked: true,
