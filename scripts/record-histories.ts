@@ -3,6 +3,10 @@
  * test stack with a compressed policy and saves each history as JSON. Run it when a workflow
  * change is released on purpose (`npm run record-histories`), and commit the files: the replay
  * test then fails on any change that would break running candidacies (non-determinism).
+ *
+ * Files are named `<generation>-<scenario>.json`. A new generation is recorded beside the older
+ * ones, which stay: they prove that the patches (`patched()` in src/workflows) keep candidacies
+ * started by earlier code replayable. Bump GENERATION when the workflow's commands change.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +17,8 @@ import { CandidacyDriver } from '../test/support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../test/support/projects.js';
 import { startTestStack } from '../test/support/stack.js';
 
+/** v1: journal as an activity; v2: journal as a local activity, runs closed after the Update task. */
+const GENERATION = 'v2';
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/replay/histories');
 const stack = await startTestStack();
 try {
@@ -36,7 +42,7 @@ try {
       '--output',
       'json',
     ]);
-    writeFileSync(path.join(out, `${name}.json`), json);
+    writeFileSync(path.join(out, `${GENERATION}-${name}.json`), json);
     console.log(`${name}: ${(JSON.parse(json.toString()) as { events: unknown[] }).events.length} events`);
   };
 

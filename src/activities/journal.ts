@@ -33,7 +33,13 @@ export function journalActivities({ db }: ActivityDeps) {
   return {
     /**
      * Appends a journal event and updates the read model in one transaction. Idempotent:
-     * a retried call inserts nothing and never moves the read model backwards.
+     * a retried call changes nothing and never moves the read model backwards.
+     *
+     * It runs as a local activity, i.e. before the workflow task that decided the transition is
+     * saved. If that task is lost (worker killed, task refused by the server), the workflow
+     * replays and may decide another transition under the same sequence number: the later
+     * write is the one the history keeps, so it replaces the event (and the read model) of
+     * that number rather than being ignored.
      */
     async recordTransition(t: TransitionRecord): Promise<{ inserted: boolean }> {
       return db
@@ -50,9 +56,18 @@ export function journalActivities({ db }: ActivityDeps) {
               occurred_at: t.occurredAt,
               payload: JSON.stringify(t.payload),
             })
-            .onConflict((oc) => oc.columns(['candidacy_id', 'seq']).doNothing())
-            .returning('id')
-            .executeTakeFirst();
+            .onConflict((oc) =>
+              oc.columns(['candidacy_id', 'seq']).doUpdateSet((eb) => ({
+                type: eb.ref('excluded.type'),
+                actor_user_id: eb.ref('excluded.actor_user_id'),
+                actor_operator_id: eb.ref('excluded.actor_operator_id'),
+                occurred_at: eb.ref('excluded.occurred_at'),
+                payload: eb.ref('excluded.payload'),
+              })),
+            )
+            // xmax = 0 only for a freshly inserted row, not for one the conflict updated.
+            .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+            .executeTakeFirstOrThrow();
           await trx
             .updateTable('candidacies')
             .set({
@@ -73,7 +88,7 @@ export function journalActivities({ db }: ActivityDeps) {
               updated_at: sql<Date>`now()`,
             })
             .where('id', '=', t.candidacyId)
-            .where('last_seq', '<', t.seq)
+            .where('last_seq', '<=', t.seq)
             .execute();
           // Who may see the candidacy: every operator that holds, or held, a role on it.
           const involved = [
@@ -96,7 +111,7 @@ export function journalActivities({ db }: ActivityDeps) {
               .execute();
           }
           if (t.handoff) await recordHandoff(trx, t);
-          return { inserted: inserted !== undefined };
+          return { inserted: inserted.inserted };
         })
         .catch((err: unknown) => {
           // 23503: the candidacy row does not exist; retrying cannot fix that.
@@ -140,6 +155,18 @@ async function recordHandoff(trx: Transaction<Database>, t: TransitionRecord): P
       due_at: h.dueAt ?? null,
       accepted_at: h.status === 'accepted' ? t.occurredAt : null,
     })
-    .onConflict((oc) => oc.columns(['candidacy_id', 'seq']).doNothing())
+    .onConflict((oc) =>
+      oc.columns(['candidacy_id', 'seq']).doUpdateSet((eb) => ({
+        kind: eb.ref('excluded.kind'),
+        role: eb.ref('excluded.role'),
+        from_operator_id: eb.ref('excluded.from_operator_id'),
+        to_operator_id: eb.ref('excluded.to_operator_id'),
+        reason: eb.ref('excluded.reason'),
+        status: eb.ref('excluded.status'),
+        requested_at: eb.ref('excluded.requested_at'),
+        due_at: eb.ref('excluded.due_at'),
+        accepted_at: eb.ref('excluded.accepted_at'),
+      })),
+    )
     .execute();
 }

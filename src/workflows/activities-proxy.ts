@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
 /**
@@ -6,10 +6,24 @@ import type { Activities } from '../activities/index.js';
  * so retries are unbounded with a capped backoff; permanent errors are non-retryable
  * ApplicationFailures thrown by the activities themselves.
  */
+const JOURNAL_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' };
+
 export const journal = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   // Capped at a few seconds: after a database outage every path resumes within ~10 s.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+  retry: JOURNAL_RETRY,
+});
+
+/**
+ * The journal as a local activity: it runs in the worker inside the workflow task, so an Update
+ * answers after one workflow task instead of waiting for an activity task's round trip through
+ * the server (about half the latency under load). Retries stay in the worker (the backoff never
+ * reaches the local retry threshold) and the activity is idempotent, so a worker that dies
+ * mid-write only makes the next one write it again.
+ */
+export const localJournal = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: JOURNAL_RETRY,
 });
 
 export const mail = proxyActivities<Activities>({

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -23,11 +24,16 @@ import {
 } from '../domain/candidacy/index.js';
 import { ACTIONS, allowedActions, isTerminal, PHASE_LABELS_FR, type Phase } from '../domain/phases.js';
 import { waitingOnKey } from '../domain/roles.js';
-import { journal, mail } from './activities-proxy.js';
+import { journal, localJournal, mail } from './activities-proxy.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ActionArgs, Actor, CandidacyInput, CandidacyView } from './candidacy-types.js';
 import { ACTION_REFUSED, actionUpdates, stateQuery } from './messages.js';
 import { publish } from './publish.js';
+
+/** Patch ID (workflow versioning): the journal moved from an activity to a local activity. */
+const JOURNAL_IN_LOCAL_ACTIVITY = 'journal-in-local-activity';
+/** Patch ID: a run never closes in the workflow task that answered an Update. */
+const CLOSE_AFTER_UPDATE_TASK = 'close-after-update-task';
 
 /**
  * One candidacy, from identification to the jury's result: a long-lived workflow whose
@@ -127,7 +133,9 @@ export async function candidacy(
     changes += 1;
     const deadlines = activeDeadlines(state, policy, new Date());
     publish({ projectId: input.projectId, arm: input.arm }, state, deadlines);
-    await journal.recordTransition.executeWithOptions({ summary: `Journal : ${transition.summary}` }, [
+    // Candidacies started before the journal became a local activity replay with the activity.
+    const recorder = patched(JOURNAL_IN_LOCAL_ACTIVITY) ? localJournal : journal;
+    await recorder.recordTransition.executeWithOptions({ summary: `Journal : ${transition.summary}` }, [
       {
         candidacyId: input.candidacyId,
         seq,
@@ -184,6 +192,22 @@ export async function candidacy(
 
   setHandler(stateQuery, view);
 
+  /**
+   * The workflow task that answers an Update must not also close the run: if that task failed
+   * (an e-mail activity completing meanwhile makes the server refuse the closing command), the
+   * server would fail the Update too (temporalio/temporal#6375). `historyLength` identifies the
+   * task in which the last Update was answered; a 1 ms timer moves the closing to the next one.
+   */
+  let answeredInTask = -1;
+  async function settleHandlers(): Promise<void> {
+    await condition(allHandlersFinished);
+    if (!patched(CLOSE_AFTER_UPDATE_TASK)) return;
+    while (answeredInTask === workflowInfo().historyLength) {
+      await condition(() => false, 1, { summary: 'Clôture après la réponse à une action' });
+      await condition(allHandlersFinished);
+    }
+  }
+
   for (const action of ACTIONS) {
     // One generic handler per action name; the domain types each payload.
     const update = actionUpdates[action] as unknown as UpdateDefinition<CandidacyView, [ActionArgs<unknown>]>;
@@ -195,6 +219,7 @@ export async function candidacy(
         const applied = applyAction(state, req, policy, new Date());
         state = applied.state;
         await commit(applied.transition, args.actor, before);
+        answeredInTask = workflowInfo().historyLength;
         return view();
       },
       {
@@ -251,6 +276,7 @@ export async function candidacy(
     if (isTerminal(state.phase)) {
       // Done once every handler has answered and every e-mail has left.
       await condition(() => allHandlersFinished() && outbox.length === 0 && !sending);
+      await settleHandlers();
       break;
     }
     const info = workflowInfo();
@@ -259,7 +285,7 @@ export async function candidacy(
       (input.maxHistoryEvents && info.historyLength > input.maxHistoryEvents)
     ) {
       // Unsent e-mails are carried over; one in flight now is sent again harmlessly (same key).
-      await condition(allHandlersFinished);
+      await settleHandlers();
       await continueAsNew<typeof candidacy>({ ...input, carried: { state, outbox } });
     }
     const next = pendingTimers(state, policy)[0];

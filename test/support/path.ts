@@ -89,15 +89,24 @@ export class CandidacyDriver {
 
   /** Waits until the e-mail log holds every template given (e-mails leave through an outbox). */
   async waitTemplates(templates: string[], timeoutMs = 20_000) {
-    return eventually(
-      async () => {
-        const log = await this.emailLog();
-        const sent = new Set(log.filter((l) => l.status === 'sent').map((l) => l.template));
-        return templates.every((t) => sent.has(t)) ? log : undefined;
-      },
-      timeoutMs,
-      `e-mails ${templates.join(', ')}`,
-    );
+    try {
+      return await eventually(
+        async () => {
+          const log = await this.emailLog();
+          const sent = new Set(log.filter((l) => l.status === 'sent').map((l) => l.template));
+          return templates.every((t) => sent.has(t)) ? log : undefined;
+        },
+        timeoutMs,
+        `e-mails ${templates.join(', ')}`,
+      );
+    } catch (err) {
+      // Say where the path stands: its phase and each logged e-mail's status.
+      const [log, live] = await Promise.all([this.emailLog(), this.state().catch(() => undefined)]);
+      const seen = log.map((l) => `${l.template}:${l.status}(${l.attempts})`).join(', ');
+      throw new Error(
+        `${(err as Error).message} — phase ${live?.phase}, ${live?.pendingEmails} in the outbox, log: ${seen}`,
+      );
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { z } from 'zod';
 import type { CandidaciesTable, Database } from '../../db/schema.js';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
-import type { Action } from '../../domain/phases.js';
+import { allowedActions, isTerminal, PHASE_LABELS_FR, type Action } from '../../domain/phases.js';
 import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../domain/policy.js';
 import { checkYearlyLimit } from '../../domain/yearly-limit.js';
 import { HttpError } from '../problem.js';
@@ -42,6 +42,16 @@ async function projectPolicy(db: Kysely<Database>, row: Selectable<CandidaciesTa
   return resolvePolicy(project.policy as ProjectPolicySettings, row.arm === 'test' ? 'test' : 'control');
 }
 
+function phaseFromReadModel(row: Selectable<CandidaciesTable>) {
+  return {
+    phase: row.phase,
+    phaseLabel: PHASE_LABELS_FR[row.phase],
+    allowedActions: isTerminal(row.phase)
+      ? []
+      : allowedActions(row.phase, { transferPending: row.transfer_to_operator_id !== null }),
+  };
+}
+
 async function operatorHoldsRole(db: Kysely<Database>, projectId: string, operatorId: string, role: string) {
   const found = await db
     .selectFrom('project_operators')
@@ -65,8 +75,10 @@ export async function prepareAction<A extends Action>(
   const { db, row } = ctx;
   if (CHECKED_IN_POSTGRES.includes(action)) {
     // The phase comes first: an action the phase does not allow gets the same 409 as
-    // everywhere, not a refusal from a check that would not apply.
-    const live = await queryState(ctx.temporal, row.workflow_id);
+    // everywhere, not a refusal from a check that would not apply. The read model is enough
+    // (and costs no workflow task): the journal updates it before an Update answers, and the
+    // Update's validator stays the judge if a clock changed the phase in between.
+    const live = phaseFromReadModel(row);
     if (!live.allowedActions.includes(action)) {
       throw new HttpError(
         409,
@@ -106,13 +118,14 @@ export async function prepareAction<A extends Action>(
       };
     }
     case 'submit-admissibility': {
-      const live = await queryState(ctx.temporal, row.workflow_id);
+      // record-information wrote the chosen certification and blocks to the row once accepted.
+      const live = phaseFromReadModel(row);
       const blocks = await db
         .selectFrom('skill_blocks')
         .select('block_code')
-        .where('rncp_code', '=', live.rncpCode)
+        .where('rncp_code', '=', row.rncp_code)
         .execute();
-      const wholeCertification = live.blocks.length === blocks.length;
+      const wholeCertification = row.target_blocks.length === blocks.length;
       const past = await db
         .selectFrom('candidacy_events as e')
         .innerJoin('candidacies as c', 'c.id', 'e.candidacy_id')
@@ -135,7 +148,7 @@ export async function prepareAction<A extends Action>(
           submittedAt: p.occurred_at.toISOString(),
           wholeCertification: (p.payload as { wholeCertification?: boolean }).wholeCertification === true,
         })),
-        { rncpCode: live.rncpCode, wholeCertification },
+        { rncpCode: row.rncp_code, wholeCertification },
         await projectPolicy(db, row),
         new Date(),
       );
