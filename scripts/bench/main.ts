@@ -19,6 +19,9 @@
  *   npm run bench -- --n 1000 --m 200 --rate 50     # scaled up
  *
  * Writes bench-results.json (--out) and prints a table; progress goes to stderr.
+ *
+ * With --open N, the scale run of scale.ts instead: N candidacies left open on their timers, then RSS,
+ * storage sizes and the latency of the inbox and list routes at that size.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +31,7 @@ import { TEMPORAL_SERVER_VERSION } from '../temporal-postgres/binaries.js';
 import { note } from './progress.js';
 import { renderTable } from './report.js';
 import { runBench, type BenchOptions, type RunResult } from './run.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, runScaleCommand } from './scale.js';
 import { startShared, startStack, type Persistence, type Shared, BENCH_POLICY } from './stack.js';
 
 const USAGE = `npm run bench -- [options]
@@ -45,7 +49,18 @@ const USAGE = `npm run bench -- [options]
   --api-log-level L   pino level of the API process (default info, as in production)
   --out FILE          results file (default bench-results.json)
   --keep              keep the temporary folder (logs, databases)
-  --open N            scale run (N open candidacies): not implemented yet`;
+
+Scale run (issue 6): instead of the phases above, N candidacies left open on their timers, then sizes,
+RSS and the latency of the inbox and list routes at that size (README: "Scale run")
+  --open N            candidacies to create and leave open (target 100000)
+  --advance-every K   move every K-th to the certifier, for the certifier's inbox (default 20, 0: none)
+  --samples S         sequential requests per route at the final size (default 200)
+  --checkpoints K     also measure the routes at 1/K … (K-1)/K of N (default 4)
+  --read-model-rows R then copy the candidacies in the read model (PostgreSQL rows, no workflows) up to R
+                      rows and measure the routes again (default 0: no)
+  --hold              keep the stack running after the report, until Ctrl-C
+  (--persistence, --concurrency, --create-rate, --worker-tuning, --db-pool, --out, --keep apply too;
+   the worker's sticky cache is maxCachedWorkflows of --worker-tuning, default 2000)`;
 
 const { values } = parseArgs({
   options: {
@@ -63,6 +78,11 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench-results.json' },
     keep: { type: 'boolean', default: false },
     open: { type: 'string' },
+    'advance-every': { type: 'string', default: '20' },
+    samples: { type: 'string', default: '200' },
+    checkpoints: { type: 'string', default: '4' },
+    'read-model-rows': { type: 'string', default: '0' },
+    hold: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -71,11 +91,6 @@ if (values.help) {
   process.stdout.write(USAGE + '\n');
   process.exit(0);
 }
-if (values.open !== undefined) {
-  process.stderr.write('--open (the scale run of issue 6) is not implemented yet.\n');
-  process.exit(2);
-}
-
 const int = (name: string, raw: string | undefined, min: number): number => {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) {
@@ -106,6 +121,33 @@ else if (values.persistence === 'dev' || values.persistence === 'postgres')
 else {
   process.stderr.write(`--persistence must be dev, postgres or both\n\n${USAGE}\n`);
   process.exit(2);
+}
+
+if (values.open !== undefined) {
+  const workerTuning = values['worker-tuning'] ? JSON.parse(values['worker-tuning']) : undefined;
+  process.exit(
+    await runScaleCommand({
+      persistences,
+      options: {
+        open: int('open', values.open, 1),
+        concurrency: options.concurrency,
+        createRate: options.createRate,
+        advanceEvery: int('advance-every', values['advance-every'], 0),
+        samples: int('samples', values.samples, 1),
+        checkpoints: int('checkpoints', values.checkpoints, 1),
+        readModelRows: int('read-model-rows', values['read-model-rows'], 0),
+        reportEveryS: 30,
+        maxCachedWorkflows: workerTuning?.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+      },
+      workerTuning,
+      dbPool: values['db-pool'] ? int('db-pool', values['db-pool'], 1) : undefined,
+      apiLogLevel: values['api-log-level'],
+      out: values.out,
+      keep: values.keep,
+      hold: values.hold,
+      argv: process.argv.slice(2),
+    }),
+  );
 }
 
 const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'parcours-vae-bench-'));

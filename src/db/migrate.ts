@@ -3,12 +3,14 @@ import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_access.js';
 import * as m0003 from './migrations/0003_project_publics.js';
+import * as m0004 from './migrations/0004_inbox_index.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_access': m0002,
   '0003_project_publics': m0003,
+  '0004_inbox_index': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
