@@ -19,9 +19,8 @@ const WANTED: [key: string, metric: string, label?: string][] = [
   ['activity schedule-to-start', 'temporal_activity_schedule_to_start_latency'],
   ['workflow task schedule-to-start', 'temporal_workflow_task_schedule_to_start_latency'],
   ['workflow task execution (worker)', 'temporal_workflow_task_execution_latency'],
-  ['recordTransition execution (worker)', 'temporal_activity_execution_latency', 'recordTransition'],
-  ['sendEmail execution (worker)', 'temporal_activity_execution_latency', 'sendEmail'],
-  ['local activity execution (worker)', 'temporal_local_activity_execution_latency'],
+  ['sendEmails execution (worker)', 'temporal_activity_execution_latency', 'sendEmails'],
+  ['journal: local activity execution (worker)', 'temporal_local_activity_execution_latency'],
 ];
 
 export async function scrape(url: string): Promise<Sample | undefined> {

@@ -44,6 +44,15 @@ export interface EmailSent {
   messageId?: string;
 }
 
+/** What one `sendEmails` call did, in the order of the requests; it may stop early (see there). */
+export interface EmailsSent {
+  done: Array<EmailSent & { key: string }>;
+}
+
+function isNonRetryable(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.nonRetryable === true;
+}
+
 export function emailActivities(deps: ActivityDeps) {
   const { db, mailer, mailFrom } = deps;
   const markSent = (key: string, messageId: string) =>
@@ -52,7 +61,7 @@ export function emailActivities(deps: ActivityDeps) {
       .set({ status: 'sent', message_id: messageId, sent_at: new Date() })
       .where('idempotency_key', '=', key)
       .execute();
-  return {
+  const activities = {
     /**
      * Sends one e-mail exactly once per key: an attempt claims the log row ('sending'), sends,
      * then marks it 'sent'; any retry after that finds it sent and does nothing, and a database
@@ -148,9 +157,31 @@ export function emailActivities(deps: ActivityDeps) {
       return { status: 'sent', recorded, messageId };
     },
 
+    /**
+     * The e-mails waiting in the outbox in one activity (one task and one workflow task fewer
+     * per e-mail), each with sendEmail's exactly-once rules, one after the other. On a retryable
+     * failure with nothing done yet, the call fails and Temporal retries it with its backoff.
+     * Once some e-mails went out it returns them instead: the workflow drops them from the
+     * outbox (recording any the log missed) and sends the rest in a fresh call, so one failing
+     * e-mail neither delays the others nor makes a retry meet a sent-but-unrecorded one again.
+     */
+    async sendEmails(reqs: EmailRequest[]): Promise<EmailsSent> {
+      const done: EmailsSent['done'] = [];
+      for (const req of reqs) {
+        try {
+          done.push({ key: req.key, ...(await activities.sendEmail(req)) });
+        } catch (err) {
+          if (isNonRetryable(err) || done.length === 0) throw err;
+          return { done };
+        }
+      }
+      return { done };
+    },
+
     /** Records an e-mail the SMTP server accepted while the database was unavailable. */
     async recordEmailSent(input: { key: string; messageId: string }): Promise<void> {
       await markSent(input.key, input.messageId);
     },
   };
+  return activities;
 }

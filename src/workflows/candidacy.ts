@@ -32,6 +32,8 @@ import { publish } from './publish.js';
 
 /** Patch ID (workflow versioning): the journal moved from an activity to a local activity. */
 const JOURNAL_IN_LOCAL_ACTIVITY = 'journal-in-local-activity';
+/** Patch ID: the e-mails waiting in the outbox leave in one activity, not one each. */
+const EMAILS_IN_ONE_ACTIVITY = 'emails-in-one-activity';
 /** Patch ID: a run never closes in the workflow task that answered an Update. */
 const CLOSE_AFTER_UPDATE_TASK = 'close-after-update-task';
 
@@ -109,6 +111,9 @@ export async function candidacy(
     }
   }
 
+  /** The last journal write queued (see commit). */
+  let journalTail: Promise<unknown> = Promise.resolve();
+
   /**
    * Records a transition: takes the next sequence number, queues its e-mails (keys derived
    * from the workflow ID and that number, so never sent twice), refreshes search attributes
@@ -133,33 +138,41 @@ export async function candidacy(
     changes += 1;
     const deadlines = activeDeadlines(state, policy, new Date());
     publish({ projectId: input.projectId, arm: input.arm }, state, deadlines);
-    // Candidacies started before the journal became a local activity replay with the activity.
-    const recorder = patched(JOURNAL_IN_LOCAL_ACTIVITY) ? localJournal : journal;
-    await recorder.recordTransition.executeWithOptions({ summary: `Journal : ${transition.summary}` }, [
-      {
-        candidacyId: input.candidacyId,
-        seq,
-        type: transition.type,
-        actorUserId: actor?.userId ?? null,
-        actorOperatorId: actor?.operatorId ?? null,
-        occurredAt: new Date().toISOString(),
-        payload: transition.payload,
-        readModel: {
-          phase: state.phase,
-          waitingOn: waitingOnKey(waitingOn(state)),
-          operatorId: state.responsibleOperatorId,
-          nextDeadline: deadlines[0]?.dueAt ?? null,
-          reinforced: state.reinforced,
-          adviceOperatorId: state.adviceOperatorId,
-          certifierOperatorId: state.certifierOperatorId,
-          coachOperatorId: state.coachOperatorId,
-          transferTo: state.transfer
-            ? { operatorId: state.transfer.toOperatorId, role: state.transfer.role }
-            : null,
-        },
-        handoff: transition.handoff ?? phaseHandoff(before, state, transition.type),
+    const record = {
+      candidacyId: input.candidacyId,
+      seq,
+      type: transition.type,
+      actorUserId: actor?.userId ?? null,
+      actorOperatorId: actor?.operatorId ?? null,
+      occurredAt: new Date().toISOString(),
+      payload: transition.payload,
+      readModel: {
+        phase: state.phase,
+        waitingOn: waitingOnKey(waitingOn(state)),
+        operatorId: state.responsibleOperatorId,
+        nextDeadline: deadlines[0]?.dueAt ?? null,
+        reinforced: state.reinforced,
+        adviceOperatorId: state.adviceOperatorId,
+        certifierOperatorId: state.certifierOperatorId,
+        coachOperatorId: state.coachOperatorId,
+        transferTo: state.transfer
+          ? { operatorId: state.transfer.toOperatorId, role: state.transfer.role }
+          : null,
       },
-    ]);
+      handoff: transition.handoff ?? phaseHandoff(before, state, transition.type),
+    };
+    const options = { summary: `Journal : ${transition.summary}` };
+    // Candidacies started before the journal became a local activity replay with the activity.
+    if (!patched(JOURNAL_IN_LOCAL_ACTIVITY)) {
+      await journal.recordTransition.executeWithOptions(options, [record]);
+      return;
+    }
+    // One journal write at a time, in sequence order. Two local activities in flight at once
+    // (an Update and a clock in the same task) resolve in completion order when first run but
+    // in scheduling order on replay, which would resume the coroutines in another order.
+    const write = journalTail.then(() => localJournal.recordTransition.executeWithOptions(options, [record]));
+    journalTail = write.catch(() => undefined);
+    await write;
   }
 
   /**
@@ -172,6 +185,22 @@ export async function candidacy(
       await condition(() => outbox.length > 0);
       sending = true;
       const batch = outbox.slice(0, 20);
+      if (patched(EMAILS_IN_ONE_ACTIVITY)) {
+        const templates = [...new Set(batch.map((e) => e.template))].join(', ');
+        const { done } = await mail.sendEmails.executeWithOptions({ summary: `E-mails : ${templates}` }, [
+          batch,
+        ]);
+        // Sent while the e-mail log was unreachable: record them, never send them again.
+        for (const sent of done) {
+          if (sent.recorded || !sent.messageId) continue;
+          await journal.recordEmailSent.executeWithOptions({ summary: 'Journal : e-mail envoyé' }, [
+            { key: sent.key, messageId: sent.messageId },
+          ]);
+        }
+        outbox.splice(0, done.length);
+        sending = false;
+        continue;
+      }
       await Promise.all(
         batch.map(async (email) => {
           const sent = await mail.sendEmail.executeWithOptions({ summary: `E-mail ${email.template}` }, [

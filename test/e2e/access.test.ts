@@ -14,7 +14,7 @@ import {
   OPERATORS,
   SECOND_ADVICE_OPERATOR,
 } from '../support/projects.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 type Caller = 'advisor' | 'certifier' | 'coach' | 'juryOrganiser' | 'lead' | 'admin' | 'foreignAdvisor';
 const CALLERS: Caller[] = [
@@ -491,4 +491,6 @@ describe('operators, roles and access', () => {
     assert.ok(tokensOfUser[0].revokedAt);
     await assert.rejects(run('create-user', '--operator', OPERATORS.coaching), /--role est requis/);
   });
+
+  itReplaysEveryWorkflow(() => stack);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 describe('admissibility: the certifier’s clock, the silence rule, incomplete files', () => {
   let stack: TestStack;
@@ -189,4 +189,6 @@ describe('admissibility: the certifier’s clock, the silence rule, incomplete f
     const ok = await second.act('submit-admissibility');
     assert.equal(ok.phase, 'admissibility_requested');
   });
+
+  itReplaysEveryWorkflow(() => stack);
 });

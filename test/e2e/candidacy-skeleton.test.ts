@@ -8,7 +8,7 @@ import { createApp } from '../../src/api/app.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually, newCandidacyBody } from '../support/fixtures.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
   let stack: TestStack;
@@ -414,4 +414,6 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.match(await page.text(), /Créer une candidature/);
     assert.ok(page.headers.get('content-security-policy'), 'helmet headers');
   });
+
+  itReplaysEveryWorkflow(() => stack);
 });

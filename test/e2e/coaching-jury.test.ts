@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -223,4 +223,6 @@ describe('coaching and jury: reminders, abandonment, convocation, result', () =>
     assert.equal(new Set(messageIds).size, messageIds.length, 'no message sent twice');
     assert.equal(messageIds.length, rows.length);
   });
+
+  itReplaysEveryWorkflow(() => stack);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 describe('e-mails go out exactly once, even when the activity fails after sending', () => {
   let stack: TestStack;
@@ -50,4 +50,6 @@ describe('e-mails go out exactly once, even when the activity fails after sendin
     assert.equal(captured.length, log.length, 'one captured message per e-mail');
     assert.equal(new Set(captured.map((m) => m.messageId)).size, captured.length);
   });
+
+  itReplaysEveryWorkflow(() => stack);
 });

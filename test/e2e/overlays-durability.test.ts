@@ -14,7 +14,7 @@ import {
   OPERATORS,
   SECOND_ADVICE_OPERATOR,
 } from '../support/projects.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 describe('overlays and durability: withdrawal, transfers, search attributes, continue-as-new, restarts', () => {
   let stack: TestStack;
@@ -213,4 +213,6 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
       assert.equal(captured.length, log.length, 'one message per logged e-mail');
     }
   });
+
+  itReplaysEveryWorkflow(() => stack);
 });

@@ -9,7 +9,7 @@ import { ACTION_SAMPLES, actingRole } from '../support/action-samples.js';
 import { eventually } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const PROBLEM_JSON = /^application\/problem\+json\b/;
@@ -483,4 +483,6 @@ describe('rules matrix: refusals out of phase, clocks of coaching and jury, jury
       .execute();
     assert.equal(children.length, 0);
   });
+
+  itReplaysEveryWorkflow(() => stack);
 });

@@ -1,11 +1,14 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { createSmtpMailer } from '../../src/activities/mailer.js';
@@ -46,8 +49,15 @@ export interface TestStack {
     url: string,
     opts?: { body?: unknown; role?: string; token?: string | null; headers?: Record<string, string> },
   ): Promise<{ status: number; headers: Headers; body: JsonBody }>;
+  /**
+   * Replays the history of every workflow this stack ran against the current workflow code and
+   * returns the ones that do not replay (non-determinism): what a worker restart would meet.
+   */
+  replayAll(): Promise<string[]>;
   stop(): Promise<void>;
 }
+
+const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
 
 /**
  * The real parts, started for one test file: PostgreSQL (embedded in a temp dir, or a fresh
@@ -163,10 +173,34 @@ export async function startTestStack(opts: { faults?: ActivityDeps['faults'] } =
         }
         return { status: res.status, headers: res.headers, body: parsed };
       },
+      async replayAll() {
+        const bundle = process.env.TEST_WORKFLOW_BUNDLE;
+        const failed: string[] = [];
+        const results = Worker.runReplayHistories(
+          bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath },
+          env.client.workflow.list().intoHistories(),
+        );
+        for await (const r of results) {
+          if (r.error) failed.push(`${r.workflowId}: ${r.error.message}`);
+        }
+        return failed;
+      },
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * The last test of an end-to-end file: every workflow it ran replays with the current code, so
+ * the interleavings met in that file (Updates, clocks and e-mails in the same task) stay
+ * deterministic — the recorded histories of test/replay cover three paths only.
+ */
+export function itReplaysEveryWorkflow(getStack: () => TestStack): void {
+  it('replays the history of every workflow it ran with the current workflow code', async () => {
+    const failed = await getStack().replayAll();
+    assert.deepEqual(failed, [], failed.join('\n'));
+  });
 }
