@@ -211,6 +211,51 @@ describe('coaching and jury: reminders, abandonment, convocation, result', () =>
     assert.equal(again.body.id, followUp.body.id);
   });
 
+  it('applies an action retried with the same Idempotency-Key once, and answers the retry like the first time', async () => {
+    const c = await CandidacyDriver.create(stack, {
+      projectId: await createProjectWithPolicy(stack.db, COMPRESSED),
+    });
+    await c.act('record-information', {
+      eligibilityChecked: true,
+      rncpCode: 'RNCP35830',
+      targetBlocks: ['RNCP35830BC01'],
+      profile: { qualificationLevel: 'level5', jobSituation: 'employed' },
+    });
+    const post = (action: string, key: string, body: unknown = {}, role = 'advisor') =>
+      stack.http('POST', `/api/candidacies/${c.id}/${action}`, {
+        body,
+        role,
+        headers: { 'idempotency-key': key },
+      });
+    // A Postgres-checked action: the retry comes after the phase moved on, and still gets its 200.
+    const submitted = await post('submit-admissibility', 'submit-0001');
+    const submittedAgain = await post('submit-admissibility', 'submit-0001');
+    assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+    assert.equal(submittedAgain.status, 200, JSON.stringify(submittedAgain.body));
+    assert.deepEqual(submittedAgain.body, submitted.body);
+    // Without the key, the same action is refused: the phase has moved on.
+    assert.equal((await c.refused('submit-admissibility')).status, 409);
+
+    await c.act('decide-admissibility', { admissible: true }, 'certifier');
+    await c.act('assign-coach', { coachOperatorId: OPERATORS.coaching });
+    const session = { date: new Date().toISOString(), durationMinutes: 90, modality: 'remote' };
+    const first = await post('log-coaching-session', 'session-0001', session, 'coach');
+    const retry = await post('log-coaching-session', 'session-0001', session, 'coach');
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual(retry.body, first.body);
+    assert.equal((await c.state()).coaching?.sessions, 1, 'the retried session is counted once');
+    // Another key is another session.
+    const second = await post('log-coaching-session', 'session-0002', session, 'coach');
+    assert.equal(second.status, 200);
+    assert.equal((await c.state()).coaching?.sessions, 2);
+    const journal = (await c.events()).filter((e) => e.type === 'coaching_session_logged');
+    assert.equal(journal.length, 2);
+    // A malformed key is a 400 that writes nothing.
+    const bad = await post('log-coaching-session', 'short', session, 'coach');
+    assert.equal(bad.status, 400);
+    assert.equal((await c.state()).coaching?.sessions, 2);
+  });
+
   it('sends every e-mail exactly once: one captured message per e-mail log row', async () => {
     await sleep(1_000);
     const rows = await stack.db

@@ -25,6 +25,12 @@ interface Ctx {
   db: Kysely<Database>;
   temporal: Client;
   row: Selectable<CandidaciesTable>;
+  /**
+   * The request carries an Idempotency-Key, so it may repeat one already applied: the phase
+   * pre-check is skipped (the phase has moved on since), Temporal answers a repeat with the
+   * first outcome, and the Update's validator judges a new one.
+   */
+  replay?: boolean;
 }
 
 export interface PreparedAction<A extends Action> {
@@ -73,7 +79,7 @@ export async function prepareAction<A extends Action>(
   ctx: Ctx,
 ): Promise<PreparedAction<A>> {
   const { db, row } = ctx;
-  if (CHECKED_IN_POSTGRES.includes(action)) {
+  if (CHECKED_IN_POSTGRES.includes(action) && !ctx.replay) {
     // The phase comes first: an action the phase does not allow gets the same 409 as
     // everywhere, not a refusal from a check that would not apply. The read model is enough
     // (and costs no workflow task): the journal updates it before an Update answers, and the

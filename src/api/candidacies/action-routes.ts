@@ -7,11 +7,13 @@ import type { Database } from '../../db/schema.js';
 import { ACTIONS, type Action } from '../../domain/phases.js';
 import { authorizeAction, loadVisibleCandidacy, rememberedRow, rememberRow } from '../access.js';
 import { currentUser } from '../auth.js';
+import { idempotencyKeyOf } from '../idempotency-key.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
 import { prepareAction, type ActionBody } from './action-payloads.js';
-import { runAction } from './action-runner.js';
+import { actionUpdateId, runAction } from './action-runner.js';
 import { ACTION_BODIES, ACTION_SUMMARIES } from './action-schemas.js';
+import { actionIdempotencyHeaders } from './schemas.js';
 
 export const candidacyViewSchema = z
   .object({
@@ -48,6 +50,7 @@ export function candidacyActionRoutes(
       auth: true,
       params: uuidParam,
       body: ACTION_BODIES[action],
+      headers: actionIdempotencyHeaders,
       responses: {
         200: {
           description: 'Action enregistrée ; état vivant de la candidature.',
@@ -64,14 +67,23 @@ export function candidacyActionRoutes(
         await authorizeAction(deps.db, user, row, action);
         rememberRow(res, row);
       },
-      handler: async ({ body, user }, _req, res) => {
+      handler: async ({ body, user }, req, res) => {
         const actor = user ?? currentUser(res);
         const row = rememberedRow(res);
-        const prepared = await prepareAction(action as Action, body as ActionBody<Action>, { ...deps, row });
-        const view = await runAction(deps.temporal, row.workflow_id, action, prepared.payload, {
-          userId: actor.id,
-          operatorId: actor.operatorId,
+        const key = idempotencyKeyOf(req);
+        const prepared = await prepareAction(action as Action, body as ActionBody<Action>, {
+          ...deps,
+          row,
+          replay: key !== undefined,
         });
+        const view = await runAction(
+          deps.temporal,
+          row.workflow_id,
+          action,
+          prepared.payload,
+          { userId: actor.id, operatorId: actor.operatorId },
+          key && actionUpdateId(actor.id, action, key, body),
+        );
         await prepared.after?.();
         res.json(view);
       },

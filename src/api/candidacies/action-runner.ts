@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
@@ -16,12 +17,14 @@ export async function runAction<A extends Action>(
   action: A,
   payload: ActionPayloads[A],
   actor: Actor,
+  /** Given, the Update is applied once per ID: a retried request gets the first answer. */
+  updateId?: string,
 ): Promise<CandidacyView> {
   const handle = temporal.workflow.getHandle(workflowId);
   try {
     return await handle.executeUpdate(
       actionUpdates[action] as never,
-      { args: [{ payload, actor }] } as never,
+      { args: [{ payload, actor }], ...(updateId ? { updateId } : {}) } as never,
     );
   } catch (err) {
     if (
@@ -51,6 +54,18 @@ export async function runAction<A extends Action>(
     }
     throw err;
   }
+}
+
+/**
+ * The Update ID of an action sent with an Idempotency-Key: the caller, the action, the key and
+ * the body, so a retry of the same request is deduplicated by Temporal and the same key with
+ * another body is another action. No personal data: a hash.
+ */
+export function actionUpdateId(userId: string, action: string, key: string, body: unknown): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([userId, action, key, body]))
+    .digest('hex');
+  return `${action}-${digest.slice(0, 40)}`;
 }
 
 function isCompletedError(err: unknown): boolean {

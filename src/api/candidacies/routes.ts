@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.js';
 import { authorizeAction, loadVisibleCandidacy } from '../access.js';
 import { currentUser, type AuthenticatedUser } from '../auth.js';
 import type { Kysely } from 'kysely';
+import { idempotencyKeyOf } from '../idempotency-key.js';
 import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
@@ -46,19 +47,7 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
       409: { description: 'Clé d’idempotence déjà utilisée pour une autre requête.', schema: problemSchema },
     },
     handler: async ({ body, user }, req, res) => {
-      const key = req.get('idempotency-key') || undefined;
-      if (key !== undefined && (key.length < 8 || key.length > 200)) {
-        throw new HttpError(
-          400,
-          'validation_failed',
-          'L’en-tête Idempotency-Key doit faire de 8 à 200 caractères.',
-          {
-            errors: [
-              { path: 'headers.idempotency-key', code: 'too_small_or_big', message: '8 à 200 caractères' },
-            ],
-          },
-        );
-      }
+      const key = idempotencyKeyOf(req);
       const caller = user ?? currentUser(res);
       await assertOperatorInProject(deps.db, caller, body.projectId);
       const result = await createCandidacy(deps, caller, body, key);

@@ -56,6 +56,13 @@ export const idempotencyHeaders = z.object({
     .meta({ description: 'Rejouer la même requête avec la même clé ne crée qu’une candidature.' }),
 });
 
+export const actionIdempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(8).max(200).optional().meta({
+    description:
+      'Rejouer la même action (même corps) avec la même clé ne l’applique qu’une fois et renvoie la même réponse, par exemple après une coupure réseau ou une réponse 503.',
+  }),
+});
+
 export const candidacySummarySchema = z
   .object({
     id: z.uuid(),
@@ -109,7 +116,17 @@ export const listQuerySchema = z
 export const candidacyListSchema = z
   .object({
     items: z.array(candidacySummarySchema),
-    total: z.number().int(),
+    total: z
+      .number()
+      .int()
+      .meta({
+        description:
+          'Nombre de candidatures correspondantes, compté jusqu’à 10 000 : exact si `totalCapped` est faux ; ' +
+          'sinon il y en a plus de 10 000 et `total` vaut 10 000.',
+      }),
+    totalCapped: z.boolean().meta({
+      description: 'Vrai si plus de 10 000 candidatures correspondent : `total` est alors plafonné à 10 000.',
+    }),
     limit: z.number().int(),
     offset: z.number().int(),
   })
