@@ -48,45 +48,56 @@ export function rowParties(row: CandidacyRow): CandidacyParties {
 }
 
 /**
+ * The projects whose every candidacy the caller sees: those they lead and, for a jury organiser, those
+ * their operator organises juries for.
+ */
+async function wholeProjectsOf(db: Kysely<Database>, user: AuthenticatedUser): Promise<string[]> {
+  const led = db
+    .selectFrom('projects')
+    .select('projects.id as id')
+    .where('projects.lead_user_id', '=', user.id);
+  const rows = await (
+    user.role === 'jury_organiser'
+      ? led.union(
+          db
+            .selectFrom('project_operators')
+            .select('project_operators.project_id as id')
+            .where('project_operators.operator_id', '=', user.operatorId)
+            .where('project_operators.role', '=', 'jury_organisation'),
+        )
+      : led
+  ).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
  * Restricts a candidacy query to what the caller may see: an administrator everything, a
  * project lead their projects, a jury organiser the projects their operator organises juries
  * for, anyone else the candidacies their operator has or had a role on.
+ *
+ * The projects are read first, so that a caller who sees no whole project (most callers) gets a plain
+ * `EXISTS`, which PostgreSQL runs as a semi-join (a page of a list reads its 50 rows through the
+ * indexes); with `EXISTS … OR project_id IN (subquery)` it hashed every candidacy id of the operator
+ * on each request instead (35–40 ms at 100,000). The project test comes first in the `OR`, so that the
+ * `EXISTS` is not evaluated for the rows it already lets through.
  */
-export function visibleTo<O>(
+export async function visibleTo<O>(
+  db: Kysely<Database>,
   query: SelectQueryBuilder<Database, 'candidacies', O>,
   user: AuthenticatedUser,
-): SelectQueryBuilder<Database, 'candidacies', O> {
+): Promise<SelectQueryBuilder<Database, 'candidacies', O>> {
   if (user.role === 'administrator') return query;
-  return query.where((eb) =>
-    eb.or([
-      eb.exists(
-        eb
-          .selectFrom('candidacy_operators as co')
-          .select(sql`1`.as('one'))
-          .whereRef('co.candidacy_id', '=', 'candidacies.id')
-          .where('co.operator_id', '=', user.operatorId),
-      ),
-      eb(
-        'candidacies.project_id',
-        'in',
-        eb.selectFrom('projects').select('projects.id').where('projects.lead_user_id', '=', user.id),
-      ),
-      // Jury organisers plan sessions for every candidacy of their projects.
-      ...(user.role === 'jury_organiser'
-        ? [
-            eb(
-              'candidacies.project_id',
-              'in',
-              eb
-                .selectFrom('project_operators')
-                .select('project_operators.project_id')
-                .where('project_operators.operator_id', '=', user.operatorId)
-                .where('project_operators.role', '=', 'jury_organisation'),
-            ),
-          ]
-        : []),
-    ]),
-  );
+  const projects = await wholeProjectsOf(db, user);
+  return query.where((eb) => {
+    const viaOperator = eb.exists(
+      eb
+        .selectFrom('candidacy_operators as co')
+        .select(sql`1`.as('one'))
+        .whereRef('co.candidacy_id', '=', 'candidacies.id')
+        .where('co.operator_id', '=', user.operatorId),
+    );
+    return projects.length ? eb.or([eb('candidacies.project_id', 'in', projects), viaOperator]) : viaOperator;
+  });
 }
 
 /** Loads a started candidacy the caller may see: 404 if unknown, 403 if not theirs. */
@@ -102,9 +113,8 @@ export async function loadVisibleCandidacy(
     .where('started', '=', true)
     .executeTakeFirst();
   if (!row) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${id}.`);
-  const visible = await visibleTo(
-    db.selectFrom('candidacies').select('id').where('id', '=', id),
-    user,
+  const visible = await (
+    await visibleTo(db, db.selectFrom('candidacies').select('id').where('id', '=', id), user)
   ).executeTakeFirst();
   if (!visible) {
     throw new HttpError(

@@ -180,10 +180,13 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.ok(list.body.items.some((c: { id: string }) => c.id === id));
     assert.ok(list.body.items.every((c: { rncpCode: string }) => c.rncpCode === 'RNCP34147'));
     assert.equal(list.body.limit, 10);
+    assert.ok(list.body.total >= list.body.items.length && list.body.total >= 1);
+    assert.equal(list.body.totalCapped, false, 'total is exact below the cap of 10,000');
 
     const none = await stack.http('GET', `/api/candidacies?phase=result`);
     assert.equal(none.status, 200);
     assert.equal(none.body.total, 0);
+    assert.equal(none.body.totalCapped, false);
   });
 
   it('answers bad input with problem+json and writes nothing', async () => {
