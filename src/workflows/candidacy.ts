@@ -51,6 +51,17 @@ export async function candidacy(
 ): Promise<{ phase: Phase; blocks: CandidacyState['blocks'] }> {
   const { policy } = input;
   const workflowId = workflowInfo().workflowId;
+  /**
+   * Every patch is asked once, here, in the run's first activation. `patched()` looks for its
+   * marker in the workflow task being replayed; asked later (after a local activity, in a
+   * coroutine), the task it lands in depends on timing, and a replay on another worker then
+   * fails with a non-determinism error. Runs started before a change replay with it off.
+   */
+  const versions = {
+    journalInLocalActivity: patched(JOURNAL_IN_LOCAL_ACTIVITY),
+    emailsInOneActivity: patched(EMAILS_IN_ONE_ACTIVITY),
+    closeAfterUpdateTask: patched(CLOSE_AFTER_UPDATE_TASK),
+  };
   let state: CandidacyState = input.carried?.state ?? initialState(input.initial);
   const outbox: EmailRequest[] = [...(input.carried?.outbox ?? [])];
   /** Bumped on every change so the clock loop recomputes its next timer. */
@@ -163,7 +174,7 @@ export async function candidacy(
     };
     const options = { summary: `Journal : ${transition.summary}` };
     // Candidacies started before the journal became a local activity replay with the activity.
-    if (!patched(JOURNAL_IN_LOCAL_ACTIVITY)) {
+    if (!versions.journalInLocalActivity) {
       await journal.recordTransition.executeWithOptions(options, [record]);
       return;
     }
@@ -185,7 +196,7 @@ export async function candidacy(
       await condition(() => outbox.length > 0);
       sending = true;
       const batch = outbox.slice(0, 20);
-      if (patched(EMAILS_IN_ONE_ACTIVITY)) {
+      if (versions.emailsInOneActivity) {
         const templates = [...new Set(batch.map((e) => e.template))].join(', ');
         const { done } = await mail.sendEmails.executeWithOptions({ summary: `E-mails : ${templates}` }, [
           batch,
@@ -230,7 +241,7 @@ export async function candidacy(
   let answeredInTask = -1;
   async function settleHandlers(): Promise<void> {
     await condition(allHandlersFinished);
-    if (!patched(CLOSE_AFTER_UPDATE_TASK)) return;
+    if (!versions.closeAfterUpdateTask) return;
     while (answeredInTask === workflowInfo().historyLength) {
       await condition(() => false, 1, { summary: 'Clôture après la réponse à une action' });
       await condition(allHandlersFinished);
