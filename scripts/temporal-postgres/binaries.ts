@@ -1,10 +1,14 @@
-import { execFile, spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, cp, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { devstackCacheDir } from '../../src/devstack/temporal-cli.js';
+import {
+  devstackCacheDir,
+  findOnPath,
+  goInstall,
+  installIntoCache,
+  isExecutableFile,
+} from '../../src/devstack/go-install.js';
 
 /** Same release as the dev server embedded in CLI 1.5.1 and as docker-compose.yml (temporalio/server). */
 export const TEMPORAL_SERVER_VERSION = '1.29.1';
@@ -41,28 +45,11 @@ function layout(dir: string): TemporalServerBinaries {
   };
 }
 
-async function isExecutableFile(path: string): Promise<boolean> {
-  try {
-    if (!(await stat(path)).isFile()) return false;
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
     () => false,
   );
-}
-
-async function findGo(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && (await isExecutableFile(join(dir, 'go')))) return join(dir, 'go');
-  }
-  return undefined;
 }
 
 /**
@@ -86,7 +73,7 @@ export async function ensureTemporalServerBinaries(
     return ready;
   }
 
-  const go = await findGo(env);
+  const go = await findOnPath('go', env);
   if (!go) {
     throw new Error(
       `Temporal server ${TEMPORAL_SERVER_VERSION} is not in ${finalDir} and Go is not installed to build it. ` +
@@ -94,11 +81,8 @@ export async function ensureTemporalServerBinaries(
     );
   }
 
-  const tmpDir = `${finalDir}.tmp-${process.pid}`;
-  await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir, { recursive: true });
-  try {
-    await goInstall(go, env, tmpDir, log);
+  await installIntoCache(finalDir, async (tmpDir) => {
+    await buildBinaries(go, env, tmpDir, log);
     const tmp = layout(tmpDir);
     await rename(join(tmpDir, 'server'), tmp.server);
     await rename(join(tmpDir, 'sql'), tmp.sqlTool);
@@ -109,17 +93,12 @@ export async function ensureTemporalServerBinaries(
     await cp(join(moduleDir, 'schema', 'postgresql', 'v12'), tmp.schemaDir, { recursive: true });
     await mkdir(join(tmpDir, 'config'), { recursive: true });
     await cp(join(moduleDir, 'config', 'development-postgres12.yaml'), tmp.configTemplate);
-
-    await rm(finalDir, { recursive: true, force: true });
-    await rename(tmpDir, finalDir);
-    log(`[temporal-postgres] installed in ${finalDir}`);
-    return ready;
-  } finally {
-    await rm(tmpDir, { recursive: true, force: true });
-  }
+  });
+  log(`[temporal-postgres] installed in ${finalDir}`);
+  return ready;
 }
 
-async function goInstall(go: string, env: NodeJS.ProcessEnv, gobin: string, log: (m: string) => void) {
+async function buildBinaries(go: string, env: NodeJS.ProcessEnv, gobin: string, log: (m: string) => void) {
   const args = [
     'install',
     '-v',
@@ -128,37 +107,18 @@ async function goInstall(go: string, env: NodeJS.ProcessEnv, gobin: string, log:
   ];
   log(`[temporal-postgres] building Temporal server ${TEMPORAL_SERVER_VERSION}: go ${args.join(' ')}`);
   log('[temporal-postgres] about 2 minutes the first time (more on a cold Go cache); cached afterwards.');
-  const started = Date.now();
-  let compiled = 0;
-  let lastLine = '';
-  const child = spawn(go, args, {
-    // GOFLAGS from the environment stays (e.g. -buildvcs=false); the binaries are static.
-    env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // GOFLAGS from the environment stays (e.g. -buildvcs=false).
+  const { seconds } = await goInstall({
+    go,
+    env,
+    gobin,
+    args,
+    prefix: '[temporal-postgres]',
+    log,
+    progressEveryMs: PROGRESS_EVERY_MS,
+    progress: (p) =>
+      `[temporal-postgres] go install: ${p.seconds} s, ` +
+      `${p.compiled} packages compiled${p.lastLine ? ` (last: ${p.lastLine})` : ''}`,
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      if (!line.trim()) return;
-      lastLine = line;
-      if (/^[\w.~/-]+$/.test(line)) compiled++;
-      else log(`[temporal-postgres] ${line}`);
-    });
-  }
-  const timer = setInterval(() => {
-    log(
-      `[temporal-postgres] go install: ${Math.round((Date.now() - started) / 1000)} s, ` +
-        `${compiled} packages compiled${lastLine ? ` (last: ${lastLine})` : ''}`,
-    );
-  }, PROGRESS_EVERY_MS);
-  timer.unref();
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    if (code !== 0) throw new Error(`go install exited with code ${code}${lastLine ? `: ${lastLine}` : ''}`);
-  } finally {
-    clearInterval(timer);
-  }
-  log(`[temporal-postgres] built in ${Math.round((Date.now() - started) / 1000)} s`);
+  log(`[temporal-postgres] built in ${seconds} s`);
 }

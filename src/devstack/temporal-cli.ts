@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
+import { devstackCacheDir, findOnPath, goInstall, installIntoCache, isExecutableFile } from './go-install.js';
+
+export { devstackCacheDir } from './go-install.js';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 
@@ -23,35 +22,9 @@ const defaultLog = (m: string): void => {
   process.stderr.write(m + '\n');
 };
 
-/** Per-user cache folder: `$XDG_CACHE_HOME/parcours-vae` or `~/.cache/parcours-vae`. */
-export function devstackCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(base, 'parcours-vae');
-}
-
 /** Folder holding the `temporal` binary built by `go install` (it is GOBIN). */
 export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(devstackCacheDir(env), `temporal-cli-${TEMPORAL_CLI_VERSION}`);
-}
-
-async function isExecutableFile(path: string): Promise<boolean> {
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) return false;
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function findOnPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (await isExecutableFile(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /**
@@ -95,10 +68,6 @@ export async function findTemporalCli(opts: FindTemporalCliOptions = {}): Promis
  */
 async function goInstallTemporalCli(go: string, env: NodeJS.ProcessEnv, log: (m: string) => void) {
   const finalDir = temporalCliCacheDir(env);
-  const tmpDir = `${finalDir}.tmp-${process.pid}`;
-  await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir, { recursive: true });
-
   // Same flags as the official release build (.goreleaser.yml), so `temporal --version` reports 1.5.1.
   const ldflags = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`;
   // -v prints each package as it is compiled: the only sign of progress during the long compile phase.
@@ -106,51 +75,25 @@ async function goInstallTemporalCli(go: string, env: NodeJS.ProcessEnv, log: (m:
   log(`[temporal-cli] Temporal CLI not found; building it: go ${args.join(' ')} (GOBIN=${finalDir})`);
   log('[temporal-cli] The first build takes 3–4 minutes; later runs reuse the cached binary.');
 
-  const started = Date.now();
-  let lastLine = '';
-  let compiled = 0;
-  const child = spawn(go, args, {
-    env: { ...env, GOBIN: tmpDir, CGO_ENABLED: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      if (!line.trim()) return;
-      lastLine = line;
-      // Bare package paths (from -v) are hundreds of lines: count them; log everything else
-      // (`go: downloading ...`, errors).
-      if (/^[\w.~/-]+$/.test(line)) compiled++;
-      else log(`[temporal-cli] ${line}`);
+  const { seconds } = await installIntoCache(finalDir, async (tmpDir) => {
+    const result = await goInstall({
+      go,
+      env,
+      gobin: tmpDir,
+      args,
+      prefix: '[temporal-cli]',
+      log,
+      progressEveryMs: PROGRESS_EVERY_MS,
+      progress: (p) =>
+        `[temporal-cli] go install still running: ${p.seconds} s elapsed, ${p.compiled} packages compiled` +
+        (p.lastLine ? ` (last: ${p.lastLine})` : ''),
     });
-  }
-  const timer = setInterval(() => {
-    const secs = Math.round((Date.now() - started) / 1000);
-    log(
-      `[temporal-cli] go install still running: ${secs} s elapsed, ${compiled} packages compiled` +
-        (lastLine ? ` (last: ${lastLine})` : ''),
-    );
-  }, PROGRESS_EVERY_MS);
-  timer.unref();
-
-  try {
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (c) => resolve(c));
-    });
-    if (code !== 0) throw new Error(`go install exited with code ${code}${lastLine ? `: ${lastLine}` : ''}`);
     const built = join(tmpDir, 'temporal');
     if (!(await isExecutableFile(built))) throw new Error(`go install produced no binary at ${built}`);
-    // Another process may have finished the same build meanwhile: replacing its folder is harmless.
-    await rm(finalDir, { recursive: true, force: true });
-    await rename(tmpDir, finalDir);
-    log(
-      `[temporal-cli] Built in ${Math.round((Date.now() - started) / 1000)} s: ${join(finalDir, 'temporal')}`,
-    );
-    return join(finalDir, 'temporal');
-  } finally {
-    clearInterval(timer);
-    await rm(tmpDir, { recursive: true, force: true });
-  }
+    return result;
+  });
+  log(`[temporal-cli] Built in ${seconds} s: ${join(finalDir, 'temporal')}`);
+  return join(finalDir, 'temporal');
 }
 
 /**

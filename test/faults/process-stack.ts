@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -17,17 +17,29 @@ import { getFreePort } from '../../src/devstack/port-probe.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/devstack/temporal-dev-server.js';
 import { createLogger } from '../../src/logger.js';
 import { connectTemporalClient } from '../../src/temporal-connection.js';
+import { ensureTemporalServerBinaries } from '../../scripts/temporal-postgres/binaries.js';
+import { startTemporalOnPostgres, type TemporalOnPostgres } from '../../scripts/temporal-postgres/server.js';
+
+export interface ProcessStackOptions {
+  /**
+   * 'dev': the Temporal dev server (the CLI's, SQLite persisted to a file in the stack's folder).
+   * 'postgres': Temporal server 1.29.1 on PostgreSQL (scripts/temporal-postgres), its databases
+   * `temporal` and `temporal_visibility` on the stack's PostgreSQL, next to the app's. Default 'dev'.
+   */
+  temporal?: 'dev' | 'postgres';
+}
 
 /**
  * The stack as separate processes, so a fault test can kill or stop each part: PostgreSQL
- * and the Temporal dev server (child processes, persisted to a temp folder), the SMTP capture
+ * and the Temporal server (child processes, persisted to a temp folder), the SMTP capture
  * (persisted), the worker as its own Node process (kill -9), the API in this process.
  */
 export class ProcessStack {
   dir = mkdtempSync(path.join(os.tmpdir(), 'parcours-vae-faults-'));
   ports = { pg: 0, temporal: 0, ui: 0, smtp: 0, http: 0 };
   pg?: EmbeddedPostgresHandle;
-  temporalServer?: TemporalDevServer;
+  temporalServer?: TemporalDevServer | TemporalOnPostgres;
+  readonly temporalKind: 'dev' | 'postgres';
   mail?: MailCapture;
   worker?: ChildProcess;
   db!: Kysely<Database>;
@@ -38,9 +50,19 @@ export class ProcessStack {
   readonly taskQueue = 'faults';
   private quiet = process.env.TEST_LOG_LEVEL ? undefined : () => undefined;
 
+  constructor(opts: ProcessStackOptions = {}) {
+    this.temporalKind = opts.temporal ?? 'dev';
+  }
+
   async start(): Promise<void> {
     for (const k of Object.keys(this.ports) as (keyof typeof this.ports)[])
       this.ports[k] = await getFreePort();
+    if (this.temporalKind === 'postgres') {
+      // cluster_membership stores ports in SMALLINT columns. Kept across restarts: same address.
+      this.ports.temporal = await freePortBelow32768();
+      // Built once into ~/.cache/parcours-vae (a few minutes, progress on stderr); instant afterwards.
+      await ensureTemporalServerBinaries();
+    }
     await this.startPostgres();
     this.db = createDb({ url: this.databaseUrl, maxConnections: 10 });
     await migrateToLatest(this.db);
@@ -82,6 +104,15 @@ export class ProcessStack {
   }
 
   async startTemporal() {
+    if (this.temporalKind === 'postgres') {
+      this.temporalServer = await startTemporalOnPostgres({
+        pgUrl: `postgres://postgres:postgres@127.0.0.1:${this.ports.pg}/postgres`,
+        port: this.ports.temporal,
+        runDir: path.join(this.dir, 'temporal-postgres'),
+        log: this.quiet,
+      });
+      return;
+    }
     this.temporalServer = await startTemporalDevServer({
       dbFile: path.join(this.dir, 'temporal.db'),
       port: this.ports.temporal,
@@ -90,8 +121,18 @@ export class ProcessStack {
       log: this.quiet,
     });
   }
+  /** Graceful stop (SIGTERM, SIGKILL after a grace period). */
   async stopTemporal() {
     await this.temporalServer?.stop();
+    this.temporalServer = undefined;
+  }
+  /** kill -9 of the Temporal server on PostgreSQL: no shutdown, its members stay in cluster_membership. */
+  async killTemporal() {
+    const server = this.temporalServer;
+    if (!server || !('pid' in server) || !server.pid)
+      throw new Error('killTemporal needs the Temporal server on PostgreSQL (temporal: "postgres")');
+    process.kill(server.pid, 'SIGKILL');
+    await server.stop(); // waits for the exit
     this.temporalServer = undefined;
   }
 
@@ -198,5 +239,18 @@ export class ProcessStack {
     await this.stopPostgres().catch(() => undefined);
     if (process.env.FAULTS_KEEP) console.log(`kept ${this.dir}`);
     else rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A free loopback port in 20000–32767 (the Temporal server on PostgreSQL needs ports below 32768). */
+async function freePortBelow32768(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_700);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createNetServer();
+      server.once('error', () => resolve(false));
+      server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
   }
 }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { eventually, newCandidacyBody } from '../support/fixtures.js';
+import type { ProcessStack } from './process-stack.js';
+
+/** What the fault tests share: paths that finish on their own, and the check that each one did, once. */
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Candidacies that finish on their own: the certification whose silence means rejection, with
+ * a short admissibility clock. After two advisor actions each path runs on timers to the end.
+ */
+export async function startPaths(stack: ProcessStack, projectId: string, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  const queue = Array.from({ length: n }, (_, i) => i);
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        const created = await stack.http('POST', '/api/candidacies', {
+          body: newCandidacyBody({ projectId, rncpCode: 'RNCP34147', targetBlocks: ['RNCP34147BC01'] }),
+          headers: { 'idempotency-key': `faults-${i}-${randomUUID()}` },
+        });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        const id = created.body.id as string;
+        const info = await stack.http('POST', `/api/candidacies/${id}/record-information`, {
+          body: {
+            eligibilityChecked: true,
+            rncpCode: 'RNCP34147',
+            targetBlocks: ['RNCP34147BC01'],
+            profile: { qualificationLevel: 'level3', jobSituation: 'employed' },
+          },
+        });
+        assert.equal(info.status, 200, JSON.stringify(info.body));
+        const submitted = await stack.http('POST', `/api/candidacies/${id}/submit-admissibility`);
+        assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+        ids.push(id);
+      }
+    }),
+  );
+  return ids;
+}
+
+/** Every path closed, the journal without gap or duplicate, every e-mail logged sent and captured once. */
+export async function assertAllCompleted(
+  stack: ProcessStack,
+  ids: string[],
+  timeoutMs: number,
+  opts: { workerKilled?: boolean } = {},
+): Promise<{ emails: number; sentTwice: number }> {
+  await eventually(
+    async () => {
+      const open = await stack.db
+        .selectFrom('candidacies')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('id', 'in', ids)
+        .where('phase', '!=', 'not_admissible')
+        .executeTakeFirstOrThrow();
+      return Number(open.n) === 0;
+    },
+    timeoutMs,
+    'every candidacy closed',
+  );
+  const events = await stack.db
+    .selectFrom('candidacy_events')
+    .select(['candidacy_id', 'seq'])
+    .where('candidacy_id', 'in', ids)
+    .orderBy('candidacy_id')
+    .orderBy('seq')
+    .execute();
+  const byCandidacy = new Map<string, number[]>();
+  for (const e of events)
+    byCandidacy.set(e.candidacy_id, [...(byCandidacy.get(e.candidacy_id) ?? []), e.seq]);
+  for (const id of ids) {
+    const seqs = byCandidacy.get(id) ?? [];
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i + 1),
+      `journal of ${id}`,
+    );
+    assert.ok(seqs.length >= 6, `journal of ${id} has ${seqs.length} events`);
+  }
+  // A workflow completes once its last e-mail has left.
+  for (const id of ids) {
+    await eventually(
+      async () =>
+        (await stack.temporal.workflow.getHandle(`candidacy-${id}`).describe()).status.name === 'COMPLETED',
+      60_000,
+      `workflow of ${id} completed`,
+    );
+  }
+  const log = await eventually(
+    async () => {
+      const rows = await stack.db
+        .selectFrom('email_log')
+        .select(['idempotency_key', 'status', 'message_id', 'attempts'])
+        .where('candidacy_id', 'in', ids)
+        .execute();
+      return rows.length >= ids.length * 7 && rows.every((r) => r.status === 'sent') ? rows : undefined;
+    },
+    60_000,
+    'every e-mail sent',
+  );
+  const captured = stack
+    .mail!.messages()
+    .filter((m) => ids.includes(m.headers['x-parcours-vae-candidacy'] ?? ''));
+  const perMessage = new Map<string, number>();
+  for (const m of captured) perMessage.set(m.messageId ?? '', (perMessage.get(m.messageId ?? '') ?? 0) + 1);
+  assert.equal(perMessage.size, log.length, 'every logged e-mail captured');
+  const twice = [...perMessage].filter(([, n]) => n > 1).map(([id]) => id);
+  if (opts.workerKilled) {
+    // A worker killed in the milliseconds between the SMTP server's acceptance and the log's
+    // 'sent' mark cannot know the e-mail left: after the claim goes stale it is sent again,
+    // with the same Message-ID (receivers drop such duplicates). Only those may repeat.
+    const retaken = new Set(log.filter((l) => l.attempts > 1).map((l) => l.message_id));
+    assert.deepEqual(
+      twice.filter((id) => !retaken.has(id)),
+      [],
+      'a duplicate only after a claim retaken from a killed worker',
+    );
+    console.log(
+      `worker kill: ${twice.length} of ${log.length} e-mails sent twice (same Message-ID), ${retaken.size} claims retaken`,
+    );
+  } else {
+    assert.deepEqual(twice, [], 'no e-mail sent twice');
+  }
+  return { emails: log.length, sentTwice: twice.length };
+}
