@@ -208,8 +208,11 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
         events.map((e) => e.seq),
         events.map((_, i) => i + 1),
       );
-      await d.waitTemplates(['candidate.admissibility_decision', 'certifier.implicit_decision']);
-      const { log, captured } = await d.waitMailSettled();
+      // An e-mail activity task handed to the stopping worker (eagerly, or in a poll answered as
+      // it stopped) is lost with it: the server gives it to the new worker once its 30 s
+      // start-to-close timeout has run out. E-mails may wait that long after a restart, not more.
+      await d.waitTemplates(['candidate.admissibility_decision', 'certifier.implicit_decision'], 60_000);
+      const { log, captured } = await d.waitMailSettled(60_000);
       assert.equal(captured.length, log.length, 'one message per logged e-mail');
     }
   });
