@@ -492,7 +492,12 @@ async function rowCounters(stack: BenchStack): Promise<Counters> {
   return out;
 }
 
-async function query(url: string, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+/** One query on its own connection (the bench reads PostgreSQL's statistics and sizes). */
+export async function query(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

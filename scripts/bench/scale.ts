@@ -24,6 +24,7 @@ import type { ChildSettings, MemReport } from './child.js';
 import { latencyStats, type LatencyStats } from './load.js';
 import { callApi } from './path.js';
 import { Progress, note } from './progress.js';
+import { query } from './run.js';
 import { renderScaleTable } from './scale-report.js';
 import {
   coresUsed,
@@ -654,16 +655,6 @@ function folderSize(dir: string): number {
     else if (e.isFile()) total += fileSize(p);
   }
   return total;
-}
-
-async function query(url: string, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
-  }
 }
 
 async function measureSizes(stack: BenchStack, runDir: string): Promise<Sizes> {
