@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { assertOnTime } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
@@ -107,7 +108,7 @@ describe('admissibility: the certifier’s clock, the silence rule, incomplete f
     const resumedAt = events.find((e) => e.type === 'admissibility_file_completed')!.occurred_at.getTime();
     const left = 6_000 - (pausedAt - submittedAt);
     const waited = decided.occurred_at.getTime() - resumedAt;
-    assert.ok(Math.abs(waited - left) < 1_500, `resumed with ${left} ms left, decided after ${waited} ms`);
+    assertOnTime(waited, left, `decision after resuming with ${left} ms left`);
   });
 
   it('lets an incomplete request lapse after a reminder, with a clear e-mail', async () => {

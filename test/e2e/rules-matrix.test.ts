@@ -6,7 +6,7 @@ import { ACTIONS, allowedActions, type Action, type Phase } from '../../src/doma
 import type { CandidacyView } from '../../src/workflows/candidacy-types.js';
 import type { candidacy } from '../../src/workflows/candidacy.js';
 import { ACTION_SAMPLES, actingRole } from '../support/action-samples.js';
-import { eventually } from '../support/fixtures.js';
+import { eventually, assertOnTime } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
@@ -326,7 +326,7 @@ describe('rules matrix: refusals out of phase, clocks of coaching and jury, jury
       const events = await c.events();
       const decidedAt = events.find((e) => e.type === 'admissibility_decided')!.occurred_at.getTime();
       const waited = event.occurred_at.getTime() - decidedAt;
-      assert.ok(Math.abs(waited - 3_000) < 1_500, `proposed ${waited} ms after admissibility`);
+      assertOnTime(waited, 3_000, 'abandonment proposed after admissibility');
       assert.ok(!events.some((e) => e.type === 'inactivity_reminder_sent'));
       const log = await c.waitTemplates(['candidate.abandonment_proposed', operatorTemplate]);
       assert.ok(log.some((l) => l.template === 'candidate.abandonment_proposed' && l.to_address === c.email));
@@ -352,10 +352,11 @@ describe('rules matrix: refusals out of phase, clocks of coaching and jury, jury
     assert.ok(types.indexOf('jury_escalated') < types.indexOf('jury_deadline_missed'), types.join(', '));
     const fileAt = events.find((e) => e.type === 'validation_file_submitted')!.occurred_at.getTime();
     const escalatedAt = events.find((e) => e.type === 'jury_escalated')!.occurred_at.getTime();
-    assert.ok(Math.abs(escalatedAt - fileAt - 2_000) < 1_500, `escalated after ${escalatedAt - fileAt} ms`);
-    assert.ok(
-      Math.abs(missed.occurred_at.getTime() - fileAt - 4_000) < 1_500,
-      `missed after ${missed.occurred_at.getTime() - fileAt} ms`,
+    assertOnTime(escalatedAt - fileAt, 2_000, 'escalation after the validation file');
+    assertOnTime(
+      missed.occurred_at.getTime() - fileAt,
+      4_000,
+      'jury deadline missed after the validation file',
     );
 
     const lead = DEMO.users[4]!;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { DEMO } from '../../src/db/demo-data.js';
 
@@ -39,4 +40,15 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/**
+ * A clock that fired at the right time, as journal timestamps show it: never early (100 ms for
+ * rounding), and late by at most what a loaded 2-core machine adds to a workflow task (3 s).
+ */
+export function assertOnTime(actualMs: number, expectedMs: number, what: string): void {
+  assert.ok(
+    actualMs >= expectedMs - 100 && actualMs < expectedMs + 3_000,
+    `${what}: ${actualMs} ms, expected ${expectedMs} ms (never early, at most 3 s late)`,
+  );
 }
