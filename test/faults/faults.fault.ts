@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DEMO } from '../../src/db/demo-data.js';
 import { newCandidacyBody } from '../support/fixtures.js';
-import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
-import { assertAllCompleted, sleep, startPaths } from './paths.js';
+import { createProjectWithPolicy } from '../support/projects.js';
+import { assertAllCompleted, FAULT_PATH_POLICY, sleep, startPaths } from './paths.js';
 import { ProcessStack } from './process-stack.js';
 
 const N = Number(process.env.FAULTS_CANDIDACIES ?? 200);
@@ -14,11 +14,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
   let projectId: string;
   before(async () => {
     await stack.start();
-    projectId = await createProjectWithPolicy(stack.db, {
-      ...COMPRESSED,
-      admissibilityDecisionDeadline: { seconds: 20 },
-      admissibilityWarningBefore: { seconds: 5 },
-    });
+    projectId = await createProjectWithPolicy(stack.db, FAULT_PATH_POLICY);
   });
   after(async () => {
     await stack.stop();

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { eventually, newCandidacyBody } from '../support/fixtures.js';
+import { COMPRESSED } from '../support/projects.js';
 import type { ProcessStack } from './process-stack.js';
+
+/** The policy of the fault paths: compressed, with a 20 s admissibility clock that ends each path. */
+export const FAULT_PATH_POLICY = {
+  ...COMPRESSED,
+  admissibilityDecisionDeadline: { seconds: 20 },
+  admissibilityWarningBefore: { seconds: 5 },
+};
 
 /** What the fault tests share: paths that finish on their own, and the check that each one did, once. */
 

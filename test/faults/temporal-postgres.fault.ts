@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
-import { assertAllCompleted, sleep, startPaths } from './paths.js';
+import { createProjectWithPolicy } from '../support/projects.js';
+import { assertAllCompleted, FAULT_PATH_POLICY, sleep, startPaths } from './paths.js';
 import { ProcessStack } from './process-stack.js';
 
 const N = Math.min(Number(process.env.FAULTS_CANDIDACIES ?? 200), 50);
@@ -17,11 +17,7 @@ describe('fault suite: the Temporal server on PostgreSQL stopped and restarted; 
   let projectId: string;
   before(async () => {
     await stack.start();
-    projectId = await createProjectWithPolicy(stack.db, {
-      ...COMPRESSED,
-      admissibilityDecisionDeadline: { seconds: 20 },
-      admissibilityWarningBefore: { seconds: 5 },
-    });
+    projectId = await createProjectWithPolicy(stack.db, FAULT_PATH_POLICY);
   });
   after(async () => {
     await stack.stop();
