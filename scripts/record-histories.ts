@@ -17,8 +17,11 @@ import { CandidacyDriver } from '../test/support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../test/support/projects.js';
 import { startTestStack } from '../test/support/stack.js';
 
-/** v1: journal as an activity; v2: journal as a local activity, e-mails in one activity, runs closed after the Update task. */
-const GENERATION = 'v2';
+/**
+ * v1: journal as an activity; v2: journal as a local activity, e-mails in one activity, runs
+ * closed after the Update task; v3: the identification journaled before the handlers are set.
+ */
+const GENERATION = 'v3';
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/replay/histories');
 const stack = await startTestStack();
 try {

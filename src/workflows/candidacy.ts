@@ -36,6 +36,8 @@ const JOURNAL_IN_LOCAL_ACTIVITY = 'journal-in-local-activity';
 const EMAILS_IN_ONE_ACTIVITY = 'emails-in-one-activity';
 /** Patch ID: a run never closes in the workflow task that answered an Update. */
 const CLOSE_AFTER_UPDATE_TASK = 'close-after-update-task';
+/** Patch ID: the first transition (identified) takes its number before any action can. */
+const IDENTIFIED_BEFORE_ACTIONS = 'identified-before-actions';
 
 /**
  * One candidacy, from identification to the jury's result: a long-lived workflow whose
@@ -61,6 +63,7 @@ export async function candidacy(
     journalInLocalActivity: patched(JOURNAL_IN_LOCAL_ACTIVITY),
     emailsInOneActivity: patched(EMAILS_IN_ONE_ACTIVITY),
     closeAfterUpdateTask: patched(CLOSE_AFTER_UPDATE_TASK),
+    identifiedBeforeActions: patched(IDENTIFIED_BEFORE_ACTIONS),
   };
   let state: CandidacyState = input.carried?.state ?? initialState(input.initial);
   const outbox: EmailRequest[] = [...(input.carried?.outbox ?? [])];
@@ -248,6 +251,30 @@ export async function candidacy(
     }
   }
 
+  const identify = () =>
+    commit(
+      {
+        type: 'identified',
+        payload: {
+          rncpCode: state.rncpCode,
+          targetBlocks: state.targetBlocks,
+          arm: input.arm,
+          reinforced: state.reinforced,
+        },
+        emails: [{ template: 'candidate.welcome', to: 'candidate', data: {} }],
+        summary: 'Candidature repérée',
+      },
+      input.createdBy,
+      state,
+    );
+  /**
+   * An action sent right after creation can reach the run in its first workflow task, and
+   * `setHandler` runs such a buffered Update at once: the identification must take sequence
+   * number 1 (and queue the welcome e-mail) before the handlers are set, or the action would
+   * take it and the identification would never be journaled.
+   */
+  const identifying = versions.identifiedBeforeActions && state.seq === 0 ? identify() : undefined;
+
   for (const action of ACTIONS) {
     // One generic handler per action name; the domain types each payload.
     const update = actionUpdates[action] as unknown as UpdateDefinition<CandidacyView, [ActionArgs<unknown>]>;
@@ -285,22 +312,11 @@ export async function candidacy(
     );
   }
 
-  if (state.seq === 0) {
-    await commit(
-      {
-        type: 'identified',
-        payload: {
-          rncpCode: state.rncpCode,
-          targetBlocks: state.targetBlocks,
-          arm: input.arm,
-          reinforced: state.reinforced,
-        },
-        emails: [{ template: 'candidate.welcome', to: 'candidate', data: {} }],
-        summary: 'Candidature repérée',
-      },
-      input.createdBy,
-      state,
-    );
+  if (identifying) {
+    await identifying;
+  } else if (state.seq === 0 && !versions.identifiedBeforeActions) {
+    // Runs started before the patch: identified after the handlers, as they first ran.
+    await identify();
   } else {
     publish(
       { projectId: input.projectId, arm: input.arm },

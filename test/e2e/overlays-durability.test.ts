@@ -217,5 +217,37 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
     }
   });
 
+  it('journals the identification first when an action reaches the workflow in its first task', async () => {
+    // Under load (or with the worker down) the first action, sent right after creation, reaches
+    // the workflow together with its start: both are handled in the same first workflow task.
+    stack.worker.shutdown();
+    await stack.workerRun;
+    const d = await CandidacyDriver.create(stack, { projectId });
+    const informed = d.act('record-information', {
+      eligibilityChecked: true,
+      rncpCode: 'RNCP35830',
+      targetBlocks: ['RNCP35830BC01'],
+      profile: { qualificationLevel: 'level4', jobSituation: 'employed' },
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    await stack.restartWorker();
+    assert.equal((await informed).phase, 'informed');
+    await d.waitEvent('informed');
+    const events = await d.events();
+    assert.deepEqual(
+      events.map((e) => [e.seq, e.type]),
+      [
+        [1, 'identified'],
+        [2, 'informed'],
+      ],
+    );
+    await d.waitTemplates(['candidate.welcome']);
+    // The case under test: the Update was accepted in the run's first workflow task.
+    const history = (await stack.temporal.workflow.getHandle(d.workflowId).fetchHistory()).events ?? [];
+    const accepted = history.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    const tasksBefore = history.slice(0, accepted).filter((e) => e.workflowTaskCompletedEventAttributes);
+    assert.equal(tasksBefore.length, 1, 'the action was handled in the first workflow task');
+  });
+
   itReplaysEveryWorkflow(() => stack);
 });

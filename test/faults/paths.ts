@@ -71,22 +71,25 @@ export async function assertAllCompleted(
   );
   const events = await stack.db
     .selectFrom('candidacy_events')
-    .select(['candidacy_id', 'seq'])
+    .select(['candidacy_id', 'seq', 'type', 'occurred_at'])
     .where('candidacy_id', 'in', ids)
     .orderBy('candidacy_id')
     .orderBy('seq')
     .execute();
-  const byCandidacy = new Map<string, number[]>();
-  for (const e of events)
-    byCandidacy.set(e.candidacy_id, [...(byCandidacy.get(e.candidacy_id) ?? []), e.seq]);
+  const byCandidacy = new Map<string, typeof events>();
+  for (const e of events) byCandidacy.set(e.candidacy_id, [...(byCandidacy.get(e.candidacy_id) ?? []), e]);
   for (const id of ids) {
-    const seqs = byCandidacy.get(id) ?? [];
-    assert.deepEqual(
-      seqs,
-      seqs.map((_, i) => i + 1),
-      `journal of ${id}`,
-    );
-    assert.ok(seqs.length >= 6, `journal of ${id} has ${seqs.length} events`);
+    const journal = byCandidacy.get(id) ?? [];
+    const seqs = journal.map((e) => e.seq);
+    // On failure, say what the journal holds: which transition is missing tells why.
+    const shown = journal
+      .map((e) => `${e.seq} ${e.type} ${new Date(e.occurred_at).toISOString()}`)
+      .join('; ');
+    const whole = seqs.length >= 6 && seqs.every((seq, i) => seq === i + 1);
+    if (!whole) {
+      console.log(`history of candidacy-${id}:\n${await historyOutline(stack, `candidacy-${id}`)}`);
+      assert.fail(`journal of ${id} is not whole (${seqs.length} events): ${shown}`);
+    }
   }
   // A workflow completes once its last e-mail has left.
   for (const id of ids) {
@@ -133,4 +136,19 @@ export async function assertAllCompleted(
     assert.deepEqual(twice, [], 'no e-mail sent twice');
   }
   return { emails: log.length, sentTwice: twice.length };
+}
+
+/** One line per history event (type, time, and for markers and timers their summary): no payloads. */
+async function historyOutline(stack: ProcessStack, workflowId: string): Promise<string> {
+  const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? [])
+    .map((e) => {
+      const t = e.eventTime;
+      const at = t?.seconds
+        ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString()
+        : '';
+      const attrs = Object.keys(e).find((k) => k.endsWith('Attributes')) ?? '';
+      return `${e.eventId} ${at} ${attrs.replace(/EventAttributes$/, '')}`;
+    })
+    .join('\n');
 }
