@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { eventually, newCandidacyBody } from '../support/fixtures.js';
 import { COMPRESSED } from '../support/projects.js';
@@ -20,6 +22,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * a short admissibility clock. After two advisor actions each path runs on timers to the end.
  */
 export async function startPaths(stack: ProcessStack, projectId: string, n: number): Promise<string[]> {
+  const t0 = Date.now();
   const ids: string[] = [];
   const queue = Array.from({ length: n }, (_, i) => i);
   await Promise.all(
@@ -46,6 +49,7 @@ export async function startPaths(stack: ProcessStack, projectId: string, n: numb
       }
     }),
   );
+  console.log(`${n} paths started (created, informed, submitted) in ${Date.now() - t0} ms`);
   return ids;
 }
 
@@ -56,6 +60,8 @@ export async function assertAllCompleted(
   timeoutMs: number,
   opts: { workerKilled?: boolean } = {},
 ): Promise<{ emails: number; sentTwice: number }> {
+  const t0 = Date.now();
+  let shown = t0;
   await eventually(
     async () => {
       const open = await stack.db
@@ -64,11 +70,22 @@ export async function assertAllCompleted(
         .where('id', 'in', ids)
         .where('phase', '!=', 'not_admissible')
         .executeTakeFirstOrThrow();
-      return Number(open.n) === 0;
+      if (Number(open.n) === 0) {
+        console.log(`all ${ids.length} candidacies closed after ${Date.now() - t0} ms`);
+        return true;
+      }
+      if (Date.now() - shown >= 15_000) {
+        shown = Date.now();
+        console.log(`${open.n} of ${ids.length} candidacies still open after ${shown - t0} ms`);
+      }
+      return false;
     },
     timeoutMs,
     'every candidacy closed',
-  );
+  ).catch(async (err: Error) => {
+    await explainOpen(stack, ids);
+    throw err;
+  });
   const events = await stack.db
     .selectFrom('candidacy_events')
     .select(['candidacy_id', 'seq', 'type', 'occurred_at'])
@@ -148,7 +165,51 @@ async function historyOutline(stack: ProcessStack, workflowId: string): Promise<
         ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString()
         : '';
       const attrs = Object.keys(e).find((k) => k.endsWith('Attributes')) ?? '';
-      return `${e.eventId} ${at} ${attrs.replace(/EventAttributes$/, '')}`;
+      const failed = e.workflowTaskFailedEventAttributes;
+      const why = failed ? ` ${failed.cause} ${failed.failure?.message ?? ''}` : '';
+      return `${e.eventId} ${at} ${attrs.replace(/EventAttributes$/, '')}${why}`;
     })
     .join('\n');
+}
+
+/** Why candidacies are still open: their phases, and for a few the workflow's pending work and history. */
+async function explainOpen(stack: ProcessStack, ids: string[]): Promise<void> {
+  const open = await stack.db
+    .selectFrom('candidacies')
+    .select(['id', 'phase', 'last_seq'])
+    .where('id', 'in', ids)
+    .where('phase', '!=', 'not_admissible')
+    .execute();
+  const phases = new Map<string, number>();
+  for (const o of open) phases.set(o.phase, (phases.get(o.phase) ?? 0) + 1);
+  console.log(
+    `${open.length} of ${ids.length} still open, by phase: ${JSON.stringify(Object.fromEntries(phases))}`,
+  );
+  for (const o of open.slice(0, 3)) {
+    const handle = stack.temporal.workflow.getHandle(`candidacy-${o.id}`);
+    const raw = await stack.temporal.workflowService.describeWorkflowExecution({
+      namespace: 'default',
+      execution: { workflowId: handle.workflowId },
+    });
+    const task = raw.pendingWorkflowTask;
+    console.log(
+      `candidacy-${o.id}: phase ${o.phase}, journal at ${o.last_seq}, status ${raw.workflowExecutionInfo?.status}, ` +
+        `pending workflow task ${task ? `state ${task.state} attempt ${task.attempt}` : 'none'}, ` +
+        `pending activities ${JSON.stringify((raw.pendingActivities ?? []).map((a) => [a.activityType?.name, a.attempt, a.lastFailure?.message]))}`,
+    );
+    console.log(await historyOutline(stack, handle.workflowId));
+  }
+  // The worker's warnings and errors (pino JSON lines, level 40 and up), the last ones.
+  const workerLog = await readFile(path.join(stack.dir, 'worker.log'), 'utf8').catch(() => '');
+  const troubles = workerLog.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+  const worker = stack.worker;
+  const alive = !worker
+    ? 'none'
+    : worker.exitCode === null
+      ? `running (pid ${worker.pid})`
+      : `exited (${worker.exitCode})`;
+  console.log(`worker process: ${alive}`);
+  console.log(
+    `worker log: ${troubles.length} warnings or errors; the last ones:\n${troubles.slice(-15).join('\n')}`,
+  );
 }
