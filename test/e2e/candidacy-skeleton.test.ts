@@ -41,6 +41,7 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.equal(res.headers.get('location'), `/api/candidacies/${id}`);
     assert.equal(res.body.workflowId, `candidacy-${id}`);
     assert.equal(res.body.phase, 'identified');
+    assert.equal(res.body.live, null, 'the creation answers from the read model; GET has the live state');
     assert.equal(res.body.reinforced, true, 'level 3 qualification gets reinforced coaching');
     assert.ok(['test', 'control'].includes(res.body.arm));
 

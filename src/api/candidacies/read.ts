@@ -29,14 +29,15 @@ export function toSummary(row: CandidacyRow) {
 
 /**
  * The read model joined with the live workflow state (a Query; null if Temporal does not
- * answer). The candidate's identity and contact details only for the operators working with
- * them now; others get the candidate's id alone.
+ * answer, or when `withLive` is false). The candidate's identity and contact details only for
+ * the operators working with them now; others get the candidate's id alone.
  */
 export async function getCandidacy(
   db: Kysely<Database>,
   temporal: Client,
   row: CandidacyRow,
   user: AuthenticatedUser,
+  { withLive = true }: { withLive?: boolean } = {},
 ) {
   const candidate = await db
     .selectFrom('candidates')
@@ -44,12 +45,14 @@ export async function getCandidacy(
     .where('id', '=', row.candidate_id)
     .executeTakeFirstOrThrow();
   let live: CandidacyView | null = null;
-  try {
-    live = await temporal.connection.withDeadline(Date.now() + 5_000, () =>
-      temporal.workflow.getHandle(row.workflow_id).query(stateQuery),
-    );
-  } catch {
-    live = null;
+  if (withLive) {
+    try {
+      live = await temporal.connection.withDeadline(Date.now() + 5_000, () =>
+        temporal.workflow.getHandle(row.workflow_id).query(stateQuery),
+      );
+    } catch {
+      live = null;
+    }
   }
   return {
     ...toSummary(row),

@@ -43,7 +43,11 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
       }
     },
     responses: {
-      201: { description: 'Candidature créée (ou rejouée avec la même clé).', schema: candidacyDetailSchema },
+      201: {
+        description:
+          'Candidature créée (ou rejouée avec la même clé), depuis le modèle de lecture : `live` est null, l’état vivant du workflow qui vient de démarrer se lit par GET /api/candidacies/{id}.',
+        schema: candidacyDetailSchema,
+      },
       409: { description: 'Clé d’idempotence déjà utilisée pour une autre requête.', schema: problemSchema },
     },
     handler: async ({ body, user }, req, res) => {
@@ -52,7 +56,9 @@ export function candidacyRoutes(deps: CreateDeps, registry: OpenAPIRegistry): Ro
       await assertOperatorInProject(deps.db, caller, body.projectId);
       const result = await createCandidacy(deps, caller, body, key);
       const row = await loadVisibleCandidacy(deps.db, caller, result.candidacyId);
-      const detail = await getCandidacy(deps.db, deps.temporal, row, caller);
+      // No live state: a Query would wait for the new run's first workflow task (the worker's
+      // queue), which is what made creation slow under load. GET returns it.
+      const detail = await getCandidacy(deps.db, deps.temporal, row, caller, { withLive: false });
       res
         .status(201)
         .location(`/api/candidacies/${result.candidacyId}`)

@@ -95,7 +95,8 @@ export const candidacyDetailSchema = candidacySummarySchema
       jobSituation: z.string(),
     }),
     live: z.object({}).passthrough().nullable().meta({
-      description: 'État vivant du workflow (requête Temporal `state`) ; null si Temporal est injoignable.',
+      description:
+        'État vivant du workflow (requête Temporal `state`) ; null si Temporal est injoignable, et dans la réponse de création.',
     }),
   })
   .meta({ id: 'CandidacyDetail' });
