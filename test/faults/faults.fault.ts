@@ -29,7 +29,8 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
     await sleep(4_000);
     await stack.killWorker();
     await stack.startWorker();
-    await assertAllCompleted(stack, ids, 120_000, { workerKilled: true });
+    // All close within 5–12 s here; the bound leaves room for a machine several times slower.
+    await assertAllCompleted(stack, ids, 180_000, { workerKilled: true });
   });
 
   it('restart of the Temporal server (dev server on its file): every workflow resumes', async () => {

@@ -199,9 +199,14 @@ async function explainOpen(stack: ProcessStack, ids: string[]): Promise<void> {
     );
     console.log(await historyOutline(stack, handle.workflowId));
   }
-  // The worker's warnings and errors (pino JSON lines, level 40 and up), the last ones.
+  // The worker's warnings and errors, the last ones: pino JSON lines (level 40 and up), the SDK's
+  // logger ([WARN], [ERROR]) and its Rust core (WARN, ERROR between colour codes).
   const workerLog = await readFile(path.join(stack.dir, 'worker.log'), 'utf8').catch(() => '');
-  const troubles = workerLog.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
+  const troubles = workerLog
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
+    .split('\n')
+    .filter((l) => /"level":(40|50|60)|\b(WARN|ERROR)\b/.test(l))
+    .map((l) => l.slice(0, 400));
   const worker = stack.worker;
   const alive = !worker
     ? 'none'
