@@ -121,7 +121,7 @@ export async function assertAllCompleted(
     async () => {
       const rows = await stack.db
         .selectFrom('email_log')
-        .select(['idempotency_key', 'status', 'message_id', 'attempts'])
+        .select(['candidacy_id', 'template', 'status', 'message_id', 'attempts'])
         .where('candidacy_id', 'in', ids)
         .execute();
       return rows.length >= ids.length * 7 && rows.every((r) => r.status === 'sent') ? rows : undefined;
@@ -129,6 +129,15 @@ export async function assertAllCompleted(
     60_000,
     'every e-mail sent',
   );
+  // Every path is the same, so every candidacy gets the same e-mails, from the welcome to the
+  // implicit decision: a missing one (a skipped transition) shows here.
+  const templatesOf = new Map<string, string[]>();
+  for (const r of log)
+    templatesOf.set(r.candidacy_id!, [...(templatesOf.get(r.candidacy_id!) ?? []), r.template]);
+  const expected = [...(templatesOf.get(ids[0]!) ?? [])].sort();
+  assert.ok(expected.includes('candidate.welcome') && expected.includes('certifier.implicit_decision'));
+  for (const id of ids)
+    assert.deepEqual([...(templatesOf.get(id) ?? [])].sort(), expected, `e-mails of ${id}`);
   const captured = stack
     .mail!.messages()
     .filter((m) => ids.includes(m.headers['x-parcours-vae-candidacy'] ?? ''));
