@@ -23,7 +23,13 @@ export function createDb({
     idleTimeoutMillis: 30_000,
     statement_timeout: 15_000,
   });
-  // An idle client error (server restart) must not crash the process.
+  // A lost connection must never crash the process (worker or API): the query in flight fails
+  // and is retried (activities) or answered 503 (API). The pool listens on idle clients only;
+  // a client checked out when PostgreSQL goes away emits 'error' on itself, and an 'error'
+  // event without a listener is an uncaught exception (the fault suite saw the worker exit 1).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

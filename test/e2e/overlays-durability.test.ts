@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { createApp } from '../../src/api/app.js';
+import { createDb } from '../../src/db/connection.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually, newCandidacyBody } from '../support/fixtures.js';
@@ -247,6 +249,37 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
     const accepted = history.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
     const tasksBefore = history.slice(0, accepted).filter((e) => e.workflowTaskCompletedEventAttributes);
     assert.equal(tasksBefore.length, 1, 'the action was handled in the first workflow task');
+  });
+
+  it('survives a PostgreSQL connection lost inside a transaction: it fails, the process lives on', async () => {
+    // What a PostgreSQL restart does to a client checked out of the pool between two statements
+    // of a transaction (the journal's, the API's): the client emits 'error' on itself.
+    const db = createDb({ url: stack.databaseUrl, applicationName: 'parcours-vae-lost-connection' });
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      const failed = await db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          await sql`select pg_terminate_backend(pid) from pg_stat_activity
+            where application_name = 'parcours-vae-lost-connection'`.execute(stack.db);
+          await new Promise((r) => setTimeout(r, 500));
+          await sql`select 1`.execute(trx);
+        })
+        .then(
+          () => null,
+          (err: Error) => err,
+        );
+      assert.ok(failed, 'the transaction fails');
+      assert.deepEqual(uncaught, [], 'no uncaught error event');
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db);
+      assert.equal(rows[0]!.one, 1, 'the pool serves again');
+    } finally {
+      process.removeListener('uncaughtException', onUncaught);
+      await db.destroy();
+    }
   });
 
   itReplaysEveryWorkflow(() => stack);
