@@ -209,12 +209,12 @@ async function explainOpen(stack: ProcessStack, ids: string[]): Promise<void> {
     console.log(await historyOutline(stack, handle.workflowId));
   }
   // The worker's warnings and errors, the last ones: pino JSON lines (level 40 and up), the SDK's
-  // logger ([WARN], [ERROR]) and its Rust core (WARN, ERROR between colour codes).
+  // logger ([WARN], [ERROR]), its Rust core (WARN, ERROR between colour codes) and a crash's stack.
   const workerLog = await readFile(path.join(stack.dir, 'worker.log'), 'utf8').catch(() => '');
   const troubles = workerLog
     .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
     .split('\n')
-    .filter((l) => /"level":(40|50|60)|\b(WARN|ERROR)\b/.test(l))
+    .filter((l) => /"level":(40|50|60)|\b(WARN|ERROR)\b|Error\b/.test(l))
     .map((l) => l.slice(0, 400));
   const worker = stack.worker;
   const alive = !worker
