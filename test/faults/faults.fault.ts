@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DEMO } from '../../src/db/demo-data.js';
 import { newCandidacyBody } from '../support/fixtures.js';
-import { createProjectWithPolicy } from '../support/projects.js';
-import { assertAllCompleted, FAULT_PATH_POLICY, sleep, startPaths } from './paths.js';
-import { ProcessStack } from './process-stack.js';
+import { assertAllCompleted, sleep, startPaths, useFaultStack } from './paths.js';
+import type { ProcessStack } from './process-stack.js';
 
 const N = Number(process.env.FAULTS_CANDIDACIES ?? 200);
 
 describe('fault suite: kill, stop and flood every part; nothing is lost, nothing is doubled', () => {
-  const stack = new ProcessStack();
-  let projectId: string;
-  before(async () => {
-    await stack.start();
-    projectId = await createProjectWithPolicy(stack.db, FAULT_PATH_POLICY);
-  });
-  after(async () => {
-    await stack.stop();
-  });
+  const { stack, project } = useFaultStack();
 
   it(`kill -9 of the worker mid-path: all ${N} candidacies complete, e-mails once, journals whole`, async () => {
-    const ids = await startPaths(stack, projectId, N);
+    const ids = await startPaths(stack, project.id, N);
     await sleep(2_000);
     await stack.killWorker();
     await sleep(3_000);
@@ -34,7 +25,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
   });
 
   it('restart of the Temporal server (dev server on its file): every workflow resumes', async () => {
-    const ids = await startPaths(stack, projectId, Math.min(N, 50));
+    const ids = await startPaths(stack, project.id, Math.min(N, 50));
     await stack.killWorker();
     await stack.stopTemporal();
     await sleep(2_000);
@@ -44,7 +35,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
   });
 
   it('PostgreSQL down for a while: the API answers 503 at once, activities retry, all resume soon after', async () => {
-    const ids = await startPaths(stack, projectId, Math.min(N, 50));
+    const ids = await startPaths(stack, project.id, Math.min(N, 50));
     const downMs = Number(process.env.FAULTS_PG_DOWN_MS ?? 60_000);
     await stack.stopPostgres();
     const t0 = Date.now();
@@ -52,7 +43,9 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
     assert.equal(during.status, 503, JSON.stringify(during.body));
     assert.ok(Date.now() - t0 < 10_000, `answered in ${Date.now() - t0} ms, not a hang`);
     assert.equal(during.body.code, 'dependency_unavailable');
-    const created = await stack.http('POST', '/api/candidacies', { body: newCandidacyBody({ projectId }) });
+    const created = await stack.http('POST', '/api/candidacies', {
+      body: newCandidacyBody({ projectId: project.id }),
+    });
     assert.equal(created.status, 503);
     const ready = await stack.http('GET', '/readyz', { token: null });
     assert.equal(ready.status, 503);
@@ -73,7 +66,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
 
   it('SMTP server down: e-mails wait, then go out once after recovery', async () => {
     await stack.stopMail();
-    const ids = await startPaths(stack, projectId, 20);
+    const ids = await startPaths(stack, project.id, 20);
     await sleep(10_000);
     const pending = await stack.db
       .selectFrom('email_log')

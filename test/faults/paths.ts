@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { eventually, newCandidacyBody } from '../support/fixtures.js';
-import { COMPRESSED } from '../support/projects.js';
-import type { ProcessStack } from './process-stack.js';
+import { after, before } from 'node:test';
+import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
+import { ProcessStack, type ProcessStackOptions } from './process-stack.js';
 
 /** The policy of the fault paths: compressed, with a 20 s admissibility clock that ends each path. */
 export const FAULT_PATH_POLICY = {
@@ -14,6 +15,26 @@ export const FAULT_PATH_POLICY = {
 };
 
 /** What the fault tests share: paths that finish on their own, and the check that each one did, once. */
+
+/**
+ * The stack of one fault file, started before its tests with a project on the fault paths' policy
+ * and stopped after them. Call it inside the file's `describe`.
+ */
+export function useFaultStack(opts: ProcessStackOptions = {}): {
+  stack: ProcessStack;
+  project: { id: string };
+} {
+  const stack = new ProcessStack(opts);
+  const project = { id: '' };
+  before(async () => {
+    await stack.start();
+    project.id = await createProjectWithPolicy(stack.db, FAULT_PATH_POLICY);
+  });
+  after(async () => {
+    await stack.stop();
+  });
+  return { stack, project };
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createProjectWithPolicy } from '../support/projects.js';
-import { assertAllCompleted, FAULT_PATH_POLICY, sleep, startPaths } from './paths.js';
-import { ProcessStack } from './process-stack.js';
+import { describe, it } from 'node:test';
+import { assertAllCompleted, sleep, startPaths, useFaultStack } from './paths.js';
 
 const N = Math.min(Number(process.env.FAULTS_CANDIDACIES ?? 200), 50);
 const DOWN_MS = Number(process.env.FAULTS_TEMPORAL_DOWN_MS ?? 10_000);
@@ -13,18 +11,10 @@ const DOWN_MS = Number(process.env.FAULTS_TEMPORAL_DOWN_MS ?? 10_000);
  * The worker is left running through both outages: it must reconnect by itself.
  */
 describe('fault suite: the Temporal server on PostgreSQL stopped and restarted; every workflow resumes', () => {
-  const stack = new ProcessStack({ temporal: 'postgres' });
-  let projectId: string;
-  before(async () => {
-    await stack.start();
-    projectId = await createProjectWithPolicy(stack.db, FAULT_PATH_POLICY);
-  });
-  after(async () => {
-    await stack.stop();
-  });
+  const { stack, project } = useFaultStack({ temporal: 'postgres' });
 
   it(`SIGTERM, then kill -9 of the Temporal server on PostgreSQL mid-path: all ${N} candidacies complete, e-mails once, journals whole`, async () => {
-    const ids = await startPaths(stack, projectId, N);
+    const ids = await startPaths(stack, project.id, N);
     const outages: string[] = [];
     for (const how of ['SIGTERM', 'kill -9'] as const) {
       await sleep(2_000);
