@@ -1,7 +1,8 @@
+import { addParisDays, parisDay, parisWeekday, parisYear } from './paris-time.js';
+
 /**
  * The French working calendar: weekends and public holidays (jours fériés, Code du travail
- * L. 3133-1) are not working days. Dates are taken in UTC, which is close enough for
- * day-granular delays such as "5 working days".
+ * L. 3133-1) are not working days. Days are those of the Europe/Paris calendar.
  */
 function easterSunday(year: number): Date {
   // Anonymous Gregorian algorithm (Meeus/Jones/Butcher).
@@ -33,18 +34,19 @@ export function frenchPublicHolidays(year: number): string[] {
   return [...fixed, ...moving].sort();
 }
 
+/** Whether the Paris calendar day of this instant is a working day. */
 export function isWorkingDay(date: Date): boolean {
-  const weekday = date.getUTCDay();
+  const weekday = parisWeekday(date);
   if (weekday === 0 || weekday === 6) return false;
-  return !frenchPublicHolidays(date.getUTCFullYear()).includes(date.toISOString().slice(0, 10));
+  return !frenchPublicHolidays(parisYear(date)).includes(parisDay(date));
 }
 
-/** Adds (or, when negative, subtracts) working days, keeping the time of day. */
+/** Adds (or, when negative, subtracts) working days, keeping the Paris time of day. */
 export function addWorkingDays(from: Date, days: number): Date {
   let out = new Date(from.getTime());
   const step = days >= 0 ? 1 : -1;
   for (let left = Math.abs(days); left > 0;) {
-    out = new Date(out.getTime() + step * DAY);
+    out = addParisDays(out, step);
     if (isWorkingDay(out)) left--;
   }
   return out;

@@ -1,4 +1,5 @@
 import { addWorkingDays } from './calendar.js';
+import { addParisDays, addParisMonths, parisDay } from './paris-time.js';
 
 /**
  * Policy durations. Legal deadlines are in calendar months or days ("2 mois", "15 jours"),
@@ -14,22 +15,17 @@ export interface PolicyDuration {
   seconds?: number;
 }
 
-const DAY_MS = 86_400_000;
-
-/** Adds a calendar duration to an instant (UTC calendar; months clamp to the month's last day). */
+/**
+ * Adds a calendar duration to an instant on the Europe/Paris calendar: months clamp to the
+ * month's last day and, like days and working days, keep the Paris wall-clock time across a
+ * daylight-saving change; hours and seconds are exact elapsed time.
+ */
 export function addDuration(from: Date, d: PolicyDuration): Date {
-  const out = new Date(from.getTime());
-  if (d.months) {
-    const day = out.getUTCDate();
-    out.setUTCDate(1);
-    out.setUTCMonth(out.getUTCMonth() + d.months);
-    const lastDay = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
-    out.setUTCDate(Math.min(day, lastDay));
-  }
-  const base = d.workingDays ? addWorkingDays(out, d.workingDays) : out;
-  return new Date(
-    base.getTime() + (d.days ?? 0) * DAY_MS + (d.hours ?? 0) * 3_600_000 + (d.seconds ?? 0) * 1000,
-  );
+  let out = new Date(from.getTime());
+  if (d.months) out = addParisMonths(out, d.months);
+  if (d.workingDays) out = addWorkingDays(out, d.workingDays);
+  if (d.days) out = addParisDays(out, d.days);
+  return new Date(out.getTime() + (d.hours ?? 0) * 3_600_000 + (d.seconds ?? 0) * 1000);
 }
 
 /** Subtracts a duration (used for "7 days before the deadline" warnings). */
@@ -57,7 +53,7 @@ export function formatDurationFr(d: PolicyDuration): string {
   return parts.length ? parts.join(' ') : '0 s';
 }
 
-/** ISO date (YYYY-MM-DD) for summaries: dates only, no personal data. */
+/** The Paris calendar date (YYYY-MM-DD) for summaries: dates only, no personal data. */
 export function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  return parisDay(d);
 }

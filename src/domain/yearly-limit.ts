@@ -1,4 +1,5 @@
 import type { ActionRefusal } from './candidacy/effects.js';
+import { parisYear } from './paris-time.js';
 import type { Policy } from './policy.js';
 
 export interface PastAdmissibilityRequest {
@@ -10,7 +11,8 @@ export interface PastAdmissibilityRequest {
 /**
  * R. 6412-3 Code du travail: in a calendar year, at most one admissibility request per
  * certification and requests for at most three different certifications. The limit does
- * not apply to requests on skill blocks.
+ * not apply to requests on skill blocks. The calendar year is the Europe/Paris one: a request at
+ * 23:30 UTC on 31 December counts in the next year.
  */
 export function checkYearlyLimit(
   past: PastAdmissibilityRequest[],
@@ -19,10 +21,8 @@ export function checkYearlyLimit(
   now: Date,
 ): ActionRefusal | null {
   if (!request.wholeCertification) return null;
-  const year = now.getUTCFullYear();
-  const thisYear = past.filter(
-    (p) => p.wholeCertification && new Date(p.submittedAt).getUTCFullYear() === year,
-  );
+  const year = parisYear(now);
+  const thisYear = past.filter((p) => p.wholeCertification && parisYear(p.submittedAt) === year);
   const sameCertification = thisYear.filter((p) => p.rncpCode === request.rncpCode).length;
   if (sameCertification >= policy.yearlyRequestsPerCertification) {
     return {

@@ -1,1 +1,1 @@
-export { candidacy } from './candidacy.js';
+export { candidacy } from './candidacy/workflow.js';

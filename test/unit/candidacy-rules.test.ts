@@ -76,7 +76,7 @@ describe('admissibility clock', () => {
   it('starts at submission: due 2 months later (L. 6412-2), the certifier must act', () => {
     const s = informedAndSubmitted();
     assert.equal(s.phase, 'admissibility_requested');
-    const deadline = activeDeadlines(s, DEFAULT_POLICY, t0).find((d) => d.name === 'admissibility-decision');
+    const deadline = activeDeadlines(s, DEFAULT_POLICY).find((d) => d.name === 'admissibility-decision');
     assert.equal(deadline?.dueAt, '2027-03-10T09:00:00.000Z');
     const timers = pendingTimers(s, DEFAULT_POLICY).map((t) => t.kind);
     assert.deepEqual(timers, [
@@ -109,7 +109,7 @@ describe('admissibility clock', () => {
     const deadline = pendingTimers(s, DEFAULT_POLICY).find((t) => t.kind === 'admissibility-deadline')!;
     const yes = applyTimer(s, deadline, DEFAULT_POLICY, new Date(deadline.dueAt));
     assert.equal(yes.state.phase, 'admissible');
-    assert.deepEqual(yes.transition.payload.implicit, true);
+    assert.deepEqual((yes.transition.payload as { implicit: boolean }).implicit, true);
     assert.deepEqual(yes.transition.emails.map((e) => e.template).sort(), [
       'advisor.admissibility_decision',
       'candidate.admissibility_decision',
@@ -335,13 +335,14 @@ describe('working days (hand-off acceptance delay)', () => {
       ['2027-03-29', '2027-05-01', '2027-05-06', '2027-05-08', '2027-05-17'],
     );
     // Thursday 2027-03-25 + 5 working days: Fri 26, (weekend), (Easter Monday), Tue 30, Wed 31, Thu 1, Fri 2.
+    // 11:00 in Paris stays 11:00 across the change to summer time (28 March): 10:00 UTC → 09:00 UTC.
     assert.equal(
       addWorkingDays(new Date('2027-03-25T10:00:00Z'), 5).toISOString(),
-      '2027-04-02T10:00:00.000Z',
+      '2027-04-02T09:00:00.000Z',
     );
     assert.equal(
       addDuration(new Date('2027-03-25T10:00:00Z'), DEFAULT_POLICY.transferAcceptanceDelay).toISOString(),
-      '2027-04-02T10:00:00.000Z',
+      '2027-04-02T09:00:00.000Z',
     );
   });
 });

@@ -1,3 +1,5 @@
+import type { Applied } from './rules.js';
+
 /** Who an e-mail goes to, by role in the candidacy; the workflow maps it to IDs. */
 export type Audience = 'candidate' | 'advisor' | 'certifier' | 'coach' | 'lead' | { operatorId: string };
 
@@ -20,21 +22,12 @@ export interface Handoff {
   dueAt?: string;
 }
 
-/** One journaled transition: its event type, payload (IDs, codes, dates) and e-mails. */
-export interface Transition {
-  type: string;
-  payload: Record<string, unknown>;
-  emails: EmailIntent[];
-  /** Set when the transition hands the candidacy over (or asks to). */
-  handoff?: Handoff;
-  /** Counts toward the reminders shown in the state and indicators. */
-  reminder?: boolean;
-  /** French one-liner for the Temporal UI (activity summary). */
-  summary: string;
-}
+/** One journaled transition: its typed event, its summary and the e-mails it queues. */
+export type Transition = Applied & { emails: EmailIntent[] };
 
-/** A refusal of an action: a stable code and a French sentence. */
+/** A refusal of an action: a stable code, a French sentence, and what explains it. */
 export interface ActionRefusal {
   code: string;
   message: string;
+  details?: Record<string, unknown>;
 }

@@ -1,7 +1,10 @@
 export * from './actions.js';
-export * from './apply-timer.js';
 export * from './clock.js';
-export * from './deadlines.js';
+export * from './clocks.js';
 export * from './effects.js';
+export * from './journal-events.js';
+export * from './registry.js';
+export * from './rules.js';
 export * from './state.js';
-export * from './timers.js';
+export { enterAdmissible } from './coaching.js';
+export * from './rules-version.js';

@@ -43,6 +43,8 @@ export interface CandidacyState {
     clock: PausableClock;
     warningsSent: ('share' | 'before')[];
     decidedAt: string | null;
+    /** True when the silence rule decided (absent in states carried from older runs). */
+    implicit?: boolean;
   } | null;
   incomplete: {
     since: string;

@@ -1,12 +1,14 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ExperimentArm as Arm } from '../domain/arm.js';
+import type { ExperimentArm as Arm } from '../../domain/arm.js';
 import {
+  nextRunningDeadline,
   waitingOn as waitingOnOf,
   type CandidacyState,
   type DeadlineView,
-} from '../domain/candidacy/index.js';
-import { PHASE_LABELS_FR } from '../domain/phases.js';
-import { waitingOnKey, type WaitingOn as WaitingOnValue } from '../domain/roles.js';
+} from '../../domain/candidacy/index.js';
+import { formatDayTimeFr } from '../../domain/paris-time.js';
+import { PHASE_LABELS_FR } from '../../domain/phases.js';
+import { waitingOnKey, type WaitingOn as WaitingOnValue } from '../../domain/roles.js';
 import {
   CertificationCode,
   ExperimentArm,
@@ -16,7 +18,7 @@ import {
   Reinforced,
   VaeStage,
   WaitingOn,
-} from './search-attributes.js';
+} from '../search-attributes.js';
 
 const ROLE_FR: Record<string, string> = {
   outreach: 'repérage',
@@ -32,16 +34,22 @@ function waitingOnFr(w: WaitingOnValue): string {
   return `${ROLE_FR[w.role] ?? w.role} — opérateur ${w.operatorId}`;
 }
 
+/** « Décision de recevabilité : 3 février 2027 à 10:00 », or its remaining time when suspended. */
+function deadlineFr(d: DeadlineView): string {
+  return d.dueAt ? `${d.label} : ${formatDayTimeFr(d.dueAt)}` : `${d.label} : reste ${d.remainingLabel}`;
+}
+
 /**
  * Makes the candidacy readable from the Temporal Web UI: search attributes to filter on,
- * and current details to read at a glance. IDs, codes and dates only.
+ * and current details to read at a glance (Paris dates). IDs, codes and dates only.
+ * `NextDeadline` is the next running clock: a suspended one has no date.
  */
 export function publish(
   facts: { projectId: string; arm: Arm },
   state: CandidacyState,
   deadlines: DeadlineView[],
 ): void {
-  const next = deadlines[0];
+  const next = nextRunningDeadline(deadlines);
   const waiting = waitingOnOf(state);
   upsertSearchAttributes([
     { key: VaeStage, value: state.phase },
@@ -53,14 +61,16 @@ export function publish(
     { key: Reinforced, value: state.reinforced },
     { key: NextDeadline, value: next ? new Date(next.dueAt) : null },
   ]);
-  const lines = [
+  // Markdown: one paragraph per line (a single newline would join them), deadlines as a list.
+  const paragraphs = [
     `**Phase** : ${PHASE_LABELS_FR[state.phase]} (\`${state.phase}\`)`,
     `**En attente de** : ${waitingOnFr(waiting)}`,
-    `**Prochaine échéance** : ${next ? `${next.label}, le ${next.dueAt.slice(0, 10)}` : 'aucune'}`,
+    `**Certification** : ${state.rncpCode} — ${state.targetBlocks.length} bloc(s) visé(s) : ${state.targetBlocks.join(', ')}`,
+    `**Prochaine échéance** : ${next ? deadlineFr(next) : 'aucune'}`,
     `**Accompagnement** : ${state.reinforced ? 'renforcé' : 'standard'} · **Groupe** : ${facts.arm} · **Relances** : ${state.remindersSent}`,
   ];
-  if (deadlines.length > 1) {
-    lines.push('**Échéances en cours** :', ...deadlines.map((d) => `- ${d.label} : ${d.dueAt.slice(0, 10)}`));
+  if (deadlines.length > 1 || deadlines.some((d) => d.suspended)) {
+    paragraphs.push(['**Échéances** :', ...deadlines.map((d) => `- ${deadlineFr(d)}`)].join('\n'));
   }
-  setCurrentDetails(lines.join('\n'));
+  setCurrentDetails(paragraphs.join('\n\n'));
 }

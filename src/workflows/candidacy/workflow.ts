@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -7,27 +8,43 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EmailRequest, Recipient } from '../activities/index.js';
+import type { EmailRequest, Recipient } from '../../activities/index.js';
+import type { EmailFailed } from '../../activities/email.js';
 import {
   activeDeadlines,
   applyAction,
   applyTimer,
+  clocksSettleBeforeActions,
   initialState,
+  judgeAction,
+  nextRunningDeadline,
   pendingTimers,
+  rulesVersionOf,
+  targetScope,
   validateAction,
   waitingOn,
   type ActionRequest,
   type Audience,
   type CandidacyState,
   type Handoff,
+  type JournalEvent,
   type Transition,
-} from '../domain/candidacy/index.js';
-import { ACTIONS, allowedActions, isTerminal, PHASE_LABELS_FR, type Phase } from '../domain/phases.js';
-import { waitingOnKey } from '../domain/roles.js';
-import { journal, localJournal, mail } from './activities-proxy.js';
+} from '../../domain/candidacy/index.js';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { ActionArgs, Actor, CandidacyInput, CandidacyView } from './candidacy-types.js';
-import { ACTION_REFUSED, actionUpdates, stateQuery } from './messages.js';
+import { ACTIONS, allowedActions, isTerminal, PHASE_LABELS_FR, type Action, type Phase } from '../../domain/phases.js';
+import { waitingOnKey } from '../../domain/roles.js';
+import { journal, localJournal, mail } from '../activities-proxy.js';
+import { carry, readCarried } from './carried.js';
+import {
+  ACTION_REFUSED,
+  actionUpdates,
+  stateQuery,
+  type ActionArgs,
+  type ActionRefusedDetails,
+  type Actor,
+  type CandidacyInput,
+  type CandidacyView,
+} from './contract.js';
 import { publish } from './publish.js';
 
 /** Patch ID (workflow versioning): the journal moved from an activity to a local activity. */
@@ -65,13 +82,16 @@ export async function candidacy(
     closeAfterUpdateTask: patched(CLOSE_AFTER_UPDATE_TASK),
     identifiedBeforeActions: patched(IDENTIFIED_BEFORE_ACTIONS),
   };
-  let state: CandidacyState = input.carried?.state ?? initialState(input.initial);
-  const outbox: EmailRequest[] = [...(input.carried?.outbox ?? [])];
+  const rulesVersion = rulesVersionOf(input);
+  /** Version 2 on: clocks already due take effect, at their instant, before any action. */
+  const settleFirst = clocksSettleBeforeActions(rulesVersion);
+  const carried = readCarried(input.carried);
+  let state: CandidacyState = carried?.state ?? initialState(input.initial);
+  const outbox: EmailRequest[] = carried?.outbox ?? [];
   /** Bumped on every change so the clock loop recomputes its next timer. */
   let changes = 0;
 
   const view = (): CandidacyView => {
-    const now = new Date();
     return {
       candidacyId: input.candidacyId,
       phase: state.phase,
@@ -79,7 +99,7 @@ export async function candidacy(
       waitingOn: waitingOn(state),
       responsibleOperatorId: state.responsibleOperatorId,
       responsibleRole: state.responsibleRole,
-      deadlines: activeDeadlines(state, policy, now),
+      deadlines: activeDeadlines(state, policy),
       nextTimer: pendingTimers(state, policy)[0] ?? null,
       allowedActions: isTerminal(state.phase)
         ? []
@@ -89,6 +109,7 @@ export async function candidacy(
       remindersSent: state.remindersSent,
       reinforced: state.reinforced,
       arm: input.arm,
+      rulesVersion,
       coaching: state.coaching && {
         sessions: state.coaching.sessions,
         minutes: state.coaching.minutes,
@@ -133,7 +154,13 @@ export async function candidacy(
    * from the workflow ID and that number, so never sent twice), refreshes search attributes
    * and the UI details at once, then journals it and updates the read model.
    */
-  async function commit(transition: Transition, actor: Actor | null, before: CandidacyState): Promise<void> {
+  function commit(
+    transition: Transition,
+    actor: Actor | null,
+    before: CandidacyState,
+    /** When it took effect: a clock's due instant (version 2 on), otherwise now. */
+    occurredAt: string = new Date().toISOString(),
+  ): Promise<void> {
     state.seq += 1;
     const seq = state.seq;
     if (transition.reminder) state.remindersSent += 1;
@@ -150,22 +177,23 @@ export async function candidacy(
       });
     }
     changes += 1;
-    const deadlines = activeDeadlines(state, policy, new Date());
+    const deadlines = activeDeadlines(state, policy);
     publish({ projectId: input.projectId, arm: input.arm }, state, deadlines);
     const record = {
       candidacyId: input.candidacyId,
       seq,
-      type: transition.type,
+      ...journalEventOf(transition),
       actorUserId: actor?.userId ?? null,
       actorOperatorId: actor?.operatorId ?? null,
-      occurredAt: new Date().toISOString(),
-      payload: transition.payload,
+      occurredAt,
       readModel: {
         phase: state.phase,
         waitingOn: waitingOnKey(waitingOn(state)),
         operatorId: state.responsibleOperatorId,
-        nextDeadline: deadlines[0]?.dueAt ?? null,
+        nextDeadline: nextRunningDeadline(deadlines)?.dueAt ?? null,
         reinforced: state.reinforced,
+        arm: input.arm,
+        scope: targetScope(state),
         adviceOperatorId: state.adviceOperatorId,
         certifierOperatorId: state.certifierOperatorId,
         coachOperatorId: state.coachOperatorId,
@@ -178,15 +206,31 @@ export async function candidacy(
     const options = { summary: `Journal : ${transition.summary}` };
     // Candidacies started before the journal became a local activity replay with the activity.
     if (!versions.journalInLocalActivity) {
-      await journal.recordTransition.executeWithOptions(options, [record]);
-      return;
+      return journal.recordTransition.executeWithOptions(options, [record]).then(() => undefined);
     }
     // One journal write at a time, in sequence order. Two local activities in flight at once
     // (an Update and a clock in the same task) resolve in completion order when first run but
     // in scheduling order on replay, which would resume the coroutines in another order.
     const write = journalTail.then(() => localJournal.recordTransition.executeWithOptions(options, [record]));
     journalTail = write.catch(() => undefined);
-    await write;
+    return write.then(() => undefined);
+  }
+
+  /**
+   * Applies every clock due at `now`, each at its own due instant, and queues their journal
+   * writes (in order). Synchronous up to the returned promise, so that no other handler can
+   * change the state between the clocks and the action that follows them.
+   */
+  function settleDueClocks(now: Date): Promise<void>[] {
+    const writes: Promise<void>[] = [];
+    for (;;) {
+      const next = pendingTimers(state, policy)[0];
+      if (!next || Date.parse(next.dueAt) > now.getTime()) return writes;
+      const before = state;
+      const fired = applyTimer(state, next, policy, new Date(next.dueAt));
+      state = fired.state;
+      writes.push(commit(fired.transition, null, before, next.dueAt));
+    }
   }
 
   /**
@@ -194,16 +238,72 @@ export async function candidacy(
    * a legal clock. An e-mail leaves the outbox only once sent (its key makes a resend a no-op).
    */
   let sending = false;
+  /** After a permanent failure thrown for a batch, e-mails leave one by one to find the culprit. */
+  let oneByOne = false;
+
+  /**
+   * An e-mail that can never leave (unknown recipient, invalid template or data): journaled
+   * as failed with its reason, dropped from the outbox, and the path goes on.
+   */
+  function dropFailed(failed: EmailFailed[]): Promise<void>[] {
+    const writes: Promise<void>[] = [];
+    for (const f of failed) {
+      const at = outbox.findIndex((e) => e.key === f.key);
+      if (at < 0) continue;
+      const [email] = outbox.splice(at, 1);
+      writes.push(
+        commit(
+          {
+            type: 'email_failed',
+            payload: { template: f.template, recipientKind: email!.recipient.kind, code: f.code, reason: f.reason },
+            summary: `E-mail impossible à envoyer : ${f.template}`,
+            emails: [],
+          },
+          null,
+          state,
+        ),
+      );
+    }
+    return writes;
+  }
+
+  function permanentFailureOf(err: unknown): ApplicationFailure | null {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    return cause instanceof ApplicationFailure && cause.nonRetryable ? cause : null;
+  }
+
   async function sender(): Promise<void> {
     for (;;) {
       await condition(() => outbox.length > 0);
       sending = true;
-      const batch = outbox.slice(0, 20);
+      const batch = outbox.slice(0, oneByOne ? 1 : 20);
       if (versions.emailsInOneActivity) {
         const templates = [...new Set(batch.map((e) => e.template))].join(', ');
-        const { done } = await mail.sendEmails.executeWithOptions({ summary: `E-mails : ${templates}` }, [
-          batch,
-        ]);
+        let result: Awaited<ReturnType<typeof mail.sendEmails>>;
+        try {
+          result = await mail.sendEmails.executeWithOptions({ summary: `E-mails : ${templates}` }, [batch]);
+        } catch (err) {
+          // Thrown by an older activity version: never let it stop the clocks.
+          const permanent = permanentFailureOf(err);
+          if (!permanent) throw err;
+          if (batch.length > 1) {
+            oneByOne = true;
+          } else {
+            await Promise.all(
+              dropFailed([
+                {
+                  key: batch[0]!.key,
+                  template: batch[0]!.template,
+                  code: permanent.type === 'UnknownRecipient' ? 'unknown_recipient' : 'invalid_template_data',
+                  reason: 'Envoi impossible (erreur définitive).',
+                },
+              ]),
+            );
+          }
+          sending = false;
+          continue;
+        }
+        const { done } = result;
         // Sent while the e-mail log was unreachable: record them, never send them again.
         for (const sent of done) {
           if (sent.recorded || !sent.messageId) continue;
@@ -211,7 +311,10 @@ export async function candidacy(
             { key: sent.key, messageId: sent.messageId },
           ]);
         }
-        outbox.splice(0, done.length);
+        const doneKeys = new Set(done.map((d) => d.key));
+        for (let i = outbox.length - 1; i >= 0; i--) if (doneKeys.has(outbox[i]!.key)) outbox.splice(i, 1);
+        await Promise.all(dropFailed(result.failed ?? []));
+        if (oneByOne && done.length > 0) oneByOne = false;
         sending = false;
         continue;
       }
@@ -275,38 +378,54 @@ export async function candidacy(
    */
   const identifying = versions.identifiedBeforeActions && state.seq === 0 ? identify() : undefined;
 
-  for (const action of ACTIONS) {
-    // One generic handler per action name; the domain types each payload.
-    const update = actionUpdates[action] as unknown as UpdateDefinition<CandidacyView, [ActionArgs<unknown>]>;
+  for (const action of ACTIONS) registerAction(action);
+
+  /** One Update per action: the validator judges, the handler applies (both typed by the domain). */
+  function registerAction(action: Action): void {
+    const request = (args: ActionArgs<ActionRequest['payload']>) =>
+      ({ action, payload: args.payload, actor: args.actor }) as ActionRequest;
+    // The table's entry for A, seen with the request's payload type the domain then narrows.
+    const definition = actionUpdates[action] as UpdateDefinition<
+      CandidacyView,
+      [ActionArgs<ActionRequest['payload']>]
+    >;
     setHandler(
-      update,
-      async (args: ActionArgs<unknown>) => {
-        const req = { action, payload: args.payload, actor: args.actor } as ActionRequest;
+      definition,
+      async (args) => {
+        const now = new Date();
+        // Clocks already due take effect first, at their instant (the validator judged the
+        // state after them). Everything up to the journal writes is synchronous, so no other
+        // handler can slip in between the clocks and the action.
+        const writes = settleFirst ? settleDueClocks(now) : [];
         const before = state;
-        const applied = applyAction(state, req, policy, new Date());
+        const applied = applyAction(state, request(args), policy, now);
         state = applied.state;
-        await commit(applied.transition, args.actor, before);
+        writes.push(commit(applied.transition, args.actor, before));
+        await Promise.all(writes);
         answeredInTask = workflowInfo().historyLength;
         return view();
       },
       {
-        validator: (args: ActionArgs<unknown>) => {
-          const req = { action, payload: args.payload, actor: args.actor } as ActionRequest;
-          const refusal = validateAction(state, req, policy, new Date());
-          if (refusal) {
-            throw ApplicationFailure.create({
-              type: ACTION_REFUSED,
-              message: refusal.message,
-              nonRetryable: true,
-              details: [
-                {
-                  code: refusal.code,
-                  phase: state.phase,
-                  allowedActions: allowedActions(state.phase, { transferPending: state.transfer !== null }),
-                },
-              ],
-            });
-          }
+        validator: (args) => {
+          const now = new Date();
+          const { refusal, settled } = settleFirst
+            ? judgeAction(state, request(args), policy, now)
+            : { refusal: validateAction(state, request(args), policy, now), settled: state };
+          if (!refusal) return;
+          const details: ActionRefusedDetails = {
+            ...refusal.details,
+            code: refusal.code,
+            phase: settled.phase,
+            allowedActions: isTerminal(settled.phase)
+              ? []
+              : allowedActions(settled.phase, { transferPending: settled.transfer !== null }),
+          };
+          throw ApplicationFailure.create({
+            type: ACTION_REFUSED,
+            message: refusal.message,
+            nonRetryable: true,
+            details: [details],
+          });
         },
       },
     );
@@ -318,11 +437,7 @@ export async function candidacy(
     // Runs started before the patch: identified after the handlers, as they first ran.
     await identify();
   } else {
-    publish(
-      { projectId: input.projectId, arm: input.arm },
-      state,
-      activeDeadlines(state, policy, new Date()),
-    );
+    publish({ projectId: input.projectId, arm: input.arm }, state, activeDeadlines(state, policy));
   }
 
   void sender();
@@ -342,7 +457,7 @@ export async function candidacy(
     ) {
       // Unsent e-mails are carried over; one in flight now is sent again harmlessly (same key).
       await settleHandlers();
-      await continueAsNew<typeof candidacy>({ ...input, carried: { state, outbox } });
+      await continueAsNew<typeof candidacy>({ ...input, carried: carry(state, outbox) });
     }
     const next = pendingTimers(state, policy)[0];
     const seen = changes;
@@ -353,12 +468,22 @@ export async function candidacy(
     }
     const waitMs = Date.parse(next.dueAt) - Date.now();
     if (waitMs > 0 && (await condition(woken, waitMs, { summary: next.summary }))) continue;
+    if (settleFirst) {
+      // Recomputed from the state: an action in the same activation may have settled it already.
+      await Promise.all(settleDueClocks(new Date()));
+      continue;
+    }
     const before = state;
     const fired = applyTimer(state, next, policy, new Date());
     state = fired.state;
     await commit(fired.transition, null, before);
   }
   return { phase: state.phase, blocks: state.blocks };
+}
+
+/** The journal event of a transition (its type and payload travel together). */
+function journalEventOf(t: Transition): JournalEvent {
+  return { type: t.type, payload: t.payload } as JournalEvent;
 }
 
 /** A change of responsible operator along the path (advice → certifier → coaching …). */
