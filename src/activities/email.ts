@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { ActivityDeps } from './deps.js';
-import type { EmailContext } from '../notifications/context.js';
+import { TemplateDataError, type EmailContext } from '../notifications/context.js';
+import type { RenderedEmail } from '../notifications/layout.js';
 import { isTemplateName, TEMPLATES } from '../notifications/templates.js';
 import { loadEmailContext, type Recipient } from './email-context.js';
 
@@ -16,10 +17,17 @@ export interface EmailRequest {
 }
 
 /**
- * Longer than the e-mail activity's start-to-close timeout (30 s): a claim this old belongs to
- * an attempt the server has already timed out, so retaking it cannot race a live attempt.
+ * How old a 'sending' claim must be before another attempt retakes it (and sends the e-mail again,
+ * with the same Message-ID): only an attempt that died between the SMTP server's acceptance and the
+ * 'sent' mark leaves one behind. Longer than the e-mail activity's start-to-close timeout (30 s, in
+ * src/workflows/activities-proxy.ts), so a claim this old belongs to an attempt the server has
+ * already timed out; and sendEmails takes no new claim once half of that timeout is gone, so a
+ * timed-out attempt still running in a live worker would race the retake only if one e-mail took it
+ * more than 35 s (the mailer gives up on a silent server after 20 s). Was 40 s; the retry that meets
+ * a fresh claim is now told to come back when it goes stale, instead of after the retry backoff.
  */
-const STALE_CLAIM = '40 seconds';
+const STALE_CLAIM_SECONDS = 35;
+const STALE_CLAIM = `${STALE_CLAIM_SECONDS} seconds`;
 
 async function withDbRetries<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
   for (let i = 1; ; i++) {
@@ -44,13 +52,83 @@ export interface EmailSent {
   messageId?: string;
 }
 
-/** What one `sendEmails` call did, in the order of the requests; it may stop early (see there). */
-export interface EmailsSent {
-  done: Array<EmailSent & { key: string }>;
+/** Why an e-mail can never be sent: retrying cannot change it. */
+export type EmailFailureCode = 'unknown_template' | 'unknown_recipient' | 'invalid_template_data';
+
+/** An e-mail given up for good: its log row is 'failed' with the same code and reason. */
+export interface EmailFailed {
+  key: string;
+  template: string;
+  code: EmailFailureCode;
+  /** French, for the project lead; no personal data (no address, no name). */
+  reason: string;
 }
 
-function isNonRetryable(err: unknown): boolean {
-  return err instanceof ApplicationFailure && err.nonRetryable === true;
+/**
+ * What one `sendEmails` call did. `done` and `failed` together are always a prefix of the requests,
+ * in order (each request is in one of them at most); the call may stop early (see there).
+ */
+export interface EmailsSent {
+  done: Array<EmailSent & { key: string }>;
+  failed: EmailFailed[];
+}
+
+/** The ApplicationFailure type `sendEmail` throws for each permanent failure (kept for old histories). */
+const FAILURE_TYPES: Record<EmailFailureCode, string> = {
+  unknown_template: 'InvalidTemplate',
+  unknown_recipient: 'UnknownRecipient',
+  invalid_template_data: 'InvalidTemplateData',
+};
+
+interface PermanentFailure {
+  code: EmailFailureCode;
+  /** English, for logs and the workflow history (sendEmail's ApplicationFailure). */
+  message: string;
+  /** French, for the e-mail log and the project lead. */
+  reason: string;
+}
+
+type Prepared =
+  { ok: true; address: string; rendered: RenderedEmail } | { ok: false; failure: PermanentFailure };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Template names and data fields come from the workflow's code; anything else is not quoted. */
+const CODE_NAME = /^[A-Za-z0-9_.]{1,80}$/;
+
+function quoted(name: string): string {
+  return CODE_NAME.test(name) ? `« ${name} »` : '(nom invalide)';
+}
+
+const NOT_SENT = 'L’e-mail n’a pas été envoyé et ne sera pas réessayé.';
+
+function missingRecipient(recipient: Recipient, candidacyFound: boolean): string {
+  if (!candidacyFound) return 'la candidature n’existe pas (ou plus) dans la base';
+  switch (recipient.kind) {
+    case 'candidate':
+      return 'le candidat de la candidature n’existe pas (ou plus) dans la base';
+    case 'operator':
+      // An organisation's id, not a person's: the lead can find which one.
+      return `l’organisme destinataire${UUID.test(recipient.operatorId) ? ` ${recipient.operatorId}` : ''} n’existe pas (ou plus) dans la base`;
+    case 'user':
+      return 'l’utilisateur destinataire n’existe pas (ou plus) dans la base';
+    case 'jury_member':
+      return 'le membre de jury destinataire n’existe pas (ou plus) dans la base';
+  }
+}
+
+/** The attempt's local deadline for taking new e-mails: half its start-to-close timeout. */
+function claimDeadline(): number | undefined {
+  let timeoutMs: number | undefined;
+  try {
+    timeoutMs = Context.current().info.startToCloseTimeoutMs;
+  } catch {
+    return undefined; // called outside an activity (tests, tools): no deadline
+  }
+  return timeoutMs ? Date.now() + timeoutMs / 2 : undefined;
+}
+
+function asFailure(code: EmailFailureCode, reason: string): PermanentFailure {
+  return { code, reason, message: reason };
 }
 
 export function emailActivities(deps: ActivityDeps) {
@@ -61,6 +139,189 @@ export function emailActivities(deps: ActivityDeps) {
       .set({ status: 'sent', message_id: messageId, sent_at: new Date() })
       .where('idempotency_key', '=', key)
       .execute();
+
+  /** Template, recipient and rendering: a permanent failure is returned, never retried. */
+  async function prepare(req: EmailRequest): Promise<Prepared> {
+    if (!isTemplateName(req.template)) {
+      return {
+        ok: false,
+        failure: {
+          code: 'unknown_template',
+          message: `Unknown e-mail template ${req.template}`,
+          reason: `Modèle d’e-mail inconnu : ${quoted(req.template)}. ${NOT_SENT}`,
+        },
+      };
+    }
+    const ctx = await loadEmailContext(db, req.candidacyId, req.recipient, req.data);
+    if (!ctx) {
+      const candidacy = UUID.test(req.candidacyId)
+        ? await db.selectFrom('candidacies').select('id').where('id', '=', req.candidacyId).executeTakeFirst()
+        : undefined;
+      return {
+        ok: false,
+        failure: {
+          code: 'unknown_recipient',
+          message: `No recipient for ${req.recipient.kind} on candidacy ${req.candidacyId}`,
+          reason: `Destinataire introuvable : ${missingRecipient(req.recipient, candidacy !== undefined)}. ${NOT_SENT}`,
+        },
+      };
+    }
+    try {
+      return { ok: true, address: ctx.address, rendered: TEMPLATES[req.template](ctx.context) };
+    } catch (err) {
+      // Invalid template data is a programming error: retrying cannot fix it. The reason names
+      // the field, never its value.
+      const fields = err instanceof TemplateDataError ? err.fields : [];
+      return {
+        ok: false,
+        failure: {
+          code: 'invalid_template_data',
+          message: (err as Error).message,
+          reason:
+            fields.length === 0
+              ? `Le modèle ${quoted(req.template)} n’a pas pu être produit avec les données fournies. ${NOT_SENT}`
+              : fields.length === 1
+                ? `Données invalides pour le modèle ${quoted(req.template)} : le champ ${quoted(fields[0]!)} est absent ou mal formé. ${NOT_SENT}`
+                : `Données invalides pour le modèle ${quoted(req.template)} : les champs ${fields.map(quoted).join(', ')} sont absents, mal formés ou incohérents. ${NOT_SENT}`,
+        },
+      };
+    }
+  }
+
+  /**
+   * Claims the e-mail in its own committed transaction: one attempt at a time. Returns what the
+   * log already says when it is not to be sent; throws a retryable EmailInFlight while a fresh
+   * claim of another attempt holds it, due back when that claim goes stale.
+   */
+  async function claim(
+    req: EmailRequest,
+    address: string,
+  ): Promise<'claimed' | 'sent' | { failed: PermanentFailure }> {
+    await db
+      .insertInto('email_log')
+      .values({
+        idempotency_key: req.key,
+        candidacy_id: req.candidacyId,
+        template: req.template,
+        recipient_kind: req.recipient.kind,
+        to_address: address,
+        status: 'pending',
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+    const claimed = await db
+      .updateTable('email_log')
+      .set((eb) => ({ status: 'sending', claimed_at: sql<Date>`now()`, attempts: eb('attempts', '+', 1) }))
+      .where('idempotency_key', '=', req.key)
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'pending'),
+          // A claim older than the activity's timeout belongs to an attempt that died.
+          eb.and([
+            eb('status', '=', 'sending'),
+            eb('claimed_at', '<', sql<Date>`now() - ${STALE_CLAIM}::interval`),
+          ]),
+        ]),
+      )
+      .returning('attempts')
+      .executeTakeFirst();
+    if (claimed) return 'claimed';
+    const row = await db
+      .selectFrom('email_log')
+      .select([
+        'status',
+        'failure_code',
+        'failure_reason',
+        sql<number | null>`extract(epoch from (claimed_at + ${STALE_CLAIM}::interval - now())) * 1000`.as(
+          'stale_in_ms',
+        ),
+      ])
+      .where('idempotency_key', '=', req.key)
+      .executeTakeFirstOrThrow();
+    if (row.status === 'sent') return 'sent';
+    if (row.status === 'failed') {
+      const code = (row.failure_code ?? 'invalid_template_data') as EmailFailureCode;
+      return { failed: asFailure(code, row.failure_reason ?? NOT_SENT) };
+    }
+    // Another attempt is sending right now (or died doing so): retry once its claim is stale,
+    // rather than after the retry policy's backoff, which may overshoot by many seconds.
+    const staleInMs = Number(row.stale_in_ms ?? 0);
+    throw ApplicationFailure.create({
+      message: `E-mail ${req.key} is being sent by another attempt`,
+      type: 'EmailInFlight',
+      nonRetryable: false,
+      nextRetryDelay: Math.min(Math.max(Math.ceil(staleInMs) + 500, 1_000), STALE_CLAIM_SECONDS * 1_000),
+    });
+  }
+
+  /** Sends a claimed e-mail with a stable Message-ID, then records it as sent. */
+  async function deliver(req: EmailRequest, address: string, rendered: RenderedEmail): Promise<EmailSent> {
+    const messageId = messageIdFor(req.key);
+    await mailer.send({
+      messageId,
+      from: mailFrom,
+      to: address,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      headers: {
+        'X-Parcours-Vae-Template': req.template,
+        'X-Parcours-Vae-Candidacy': req.candidacyId,
+        // The kind only (candidate, operator, user, jury_member): logs may show it, never the address.
+        'X-Parcours-Vae-Recipient': req.recipient.kind,
+      },
+    });
+
+    // If the database does not answer now, the activity still succeeds: the workflow then
+    // records it with recordEmailSent, retried until the database is back, instead of retrying
+    // this activity, which would send the e-mail again.
+    let recorded = true;
+    try {
+      await withDbRetries(() => markSent(req.key, messageId), 3);
+    } catch {
+      recorded = false;
+    }
+    deps.faults?.afterEmailSent?.(req.key);
+    return { status: 'sent', recorded, messageId };
+  }
+
+  /**
+   * Marks the e-mail 'failed' (inserting its row if need be), unless it was sent already: a
+   * recipient deleted after the send does not undo it. The failure row has no address.
+   */
+  async function recordFailure(req: EmailRequest, failure: PermanentFailure): Promise<'failed' | 'sent'> {
+    const row = await db
+      .insertInto('email_log')
+      .values({
+        idempotency_key: req.key,
+        // The candidacy may be missing too (foreign key): then the row belongs to none.
+        candidacy_id: UUID.test(req.candidacyId)
+          ? sql<string | null>`(select id from candidacies where id = ${req.candidacyId}::uuid)`
+          : null,
+        template: req.template,
+        recipient_kind: req.recipient.kind,
+        to_address: null,
+        status: 'failed',
+        failure_code: failure.code,
+        failure_reason: failure.reason,
+        failed_at: sql<Date>`now()`,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('idempotency_key')
+          .doUpdateSet((eb) => ({
+            status: 'failed',
+            failure_code: eb.ref('excluded.failure_code'),
+            failure_reason: eb.ref('excluded.failure_reason'),
+            failed_at: sql<Date>`coalesce(email_log.failed_at, excluded.failed_at)`,
+          }))
+          .where('email_log.status', '<>', 'sent'),
+      )
+      .returning('status')
+      .executeTakeFirst();
+    return row ? 'failed' : 'sent';
+  }
+
   const activities = {
     /**
      * Sends one e-mail exactly once per key: an attempt claims the log row ('sending'), sends,
@@ -69,113 +330,69 @@ export function emailActivities(deps: ActivityDeps) {
      * in the milliseconds between the SMTP server's acceptance and that mark: once the claim is
      * stale the e-mail is sent again (the log's `attempts` then exceeds 1) with the same
      * Message-ID, which mail systems use to drop the duplicate.
+     *
+     * The single-e-mail activity of older histories: a permanent failure throws a non-retryable
+     * ApplicationFailure (InvalidTemplate, UnknownRecipient, InvalidTemplateData), as it always did.
      */
     async sendEmail(req: EmailRequest): Promise<EmailSent> {
-      if (!isTemplateName(req.template)) {
-        throw ApplicationFailure.nonRetryable(`Unknown e-mail template ${req.template}`, 'InvalidTemplate');
+      const prepared = await prepare(req);
+      if (!prepared.ok) {
+        throw ApplicationFailure.nonRetryable(prepared.failure.message, FAILURE_TYPES[prepared.failure.code]);
       }
-      const ctx = await loadEmailContext(db, req.candidacyId, req.recipient, req.data);
-      if (!ctx) {
-        throw ApplicationFailure.nonRetryable(
-          `No recipient for ${req.recipient.kind} on candidacy ${req.candidacyId}`,
-          'UnknownRecipient',
-        );
+      const claimed = await claim(req, prepared.address);
+      if (claimed === 'sent') return { status: 'already-sent', recorded: true };
+      if (claimed !== 'claimed') {
+        throw ApplicationFailure.nonRetryable(claimed.failed.message, FAILURE_TYPES[claimed.failed.code]);
       }
-      let rendered;
-      try {
-        rendered = TEMPLATES[req.template](ctx.context);
-      } catch (err) {
-        // Invalid template data is a programming error: retrying cannot fix it.
-        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidTemplateData');
-      }
-
-      // 1. Claim the e-mail in its own committed transaction: one attempt at a time.
-      await db
-        .insertInto('email_log')
-        .values({
-          idempotency_key: req.key,
-          candidacy_id: req.candidacyId,
-          template: req.template,
-          recipient_kind: req.recipient.kind,
-          to_address: ctx.address,
-          status: 'pending',
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .execute();
-      const claimed = await db
-        .updateTable('email_log')
-        .set((eb) => ({ status: 'sending', claimed_at: sql<Date>`now()`, attempts: eb('attempts', '+', 1) }))
-        .where('idempotency_key', '=', req.key)
-        .where((eb) =>
-          eb.or([
-            eb('status', '=', 'pending'),
-            // A claim older than the activity's timeout belongs to an attempt that died.
-            eb.and([
-              eb('status', '=', 'sending'),
-              eb('claimed_at', '<', sql<Date>`now() - ${STALE_CLAIM}::interval`),
-            ]),
-          ]),
-        )
-        .returning('attempts')
-        .executeTakeFirst();
-      if (!claimed) {
-        const row = await db
-          .selectFrom('email_log')
-          .select('status')
-          .where('idempotency_key', '=', req.key)
-          .executeTakeFirstOrThrow();
-        if (row.status === 'sent') return { status: 'already-sent', recorded: true };
-        // Another attempt is sending right now: retry later, it will then be 'sent'.
-        throw ApplicationFailure.retryable(
-          `E-mail ${req.key} is being sent by another attempt`,
-          'EmailInFlight',
-        );
-      }
-
-      // 2. Send, with a stable Message-ID.
-      const messageId = messageIdFor(req.key);
-      await mailer.send({
-        messageId,
-        from: mailFrom,
-        to: ctx.address,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        headers: { 'X-Parcours-Vae-Template': req.template, 'X-Parcours-Vae-Candidacy': req.candidacyId },
-      });
-
-      // 3. Record it as sent. If the database does not answer now, the activity still succeeds:
-      // the workflow then records it with recordEmailSent, retried until the database is back,
-      // instead of retrying this activity, which would send the e-mail again.
-      let recorded = true;
-      try {
-        await withDbRetries(() => markSent(req.key, messageId), 3);
-      } catch {
-        recorded = false;
-      }
-      deps.faults?.afterEmailSent?.(req.key);
-      return { status: 'sent', recorded, messageId };
+      return deliver(req, prepared.address, prepared.rendered);
     },
 
     /**
      * The e-mails waiting in the outbox in one activity (one task and one workflow task fewer
-     * per e-mail), each with sendEmail's exactly-once rules, one after the other. On a retryable
-     * failure with nothing done yet, the call fails and Temporal retries it with its backoff.
-     * Once some e-mails went out it returns them instead: the workflow drops them from the
-     * outbox (recording any the log missed) and sends the rest in a fresh call, so one failing
-     * e-mail neither delays the others nor makes a retry meet a sent-but-unrecorded one again.
+     * per e-mail), each with sendEmail's exactly-once rules, one after the other.
+     *
+     * A permanent failure (unknown template, recipient missing from the database, invalid
+     * template data) never fails the call: the e-mail's log row is marked 'failed' with a code
+     * and a French reason, the e-mail is reported in `failed`, and the next one goes on; the
+     * project lead lists them (GET /api/projects/:id/email-failures).
+     *
+     * On a retryable failure with nothing handled yet, the call fails and Temporal retries it
+     * with its backoff. Once some e-mails are handled it returns them instead: the workflow drops
+     * them from the outbox (recording any the log missed) and sends the rest in a fresh call, so
+     * one failing e-mail neither delays the others nor makes a retry meet a sent-but-unrecorded
+     * one again. It also returns early, before taking a new e-mail, once half of the attempt's
+     * start-to-close timeout is gone: a batch never runs into the timeout, whatever its size.
      */
     async sendEmails(reqs: EmailRequest[]): Promise<EmailsSent> {
-      const done: EmailsSent['done'] = [];
+      const result: EmailsSent = { done: [], failed: [] };
+      const deadline = claimDeadline();
       for (const req of reqs) {
+        const handled = result.done.length + result.failed.length;
+        if (handled > 0 && deadline !== undefined && Date.now() >= deadline) break;
         try {
-          done.push({ key: req.key, ...(await activities.sendEmail(req)) });
+          const prepared = await prepare(req);
+          if (!prepared.ok) {
+            if ((await recordFailure(req, prepared.failure)) === 'sent') {
+              result.done.push({ key: req.key, status: 'already-sent', recorded: true });
+            } else {
+              result.failed.push({ key: req.key, template: req.template, ...pick(prepared.failure) });
+            }
+            continue;
+          }
+          const claimed = await claim(req, prepared.address);
+          if (claimed === 'sent') {
+            result.done.push({ key: req.key, status: 'already-sent', recorded: true });
+          } else if (claimed === 'claimed') {
+            result.done.push({ key: req.key, ...(await deliver(req, prepared.address, prepared.rendered)) });
+          } else {
+            result.failed.push({ key: req.key, template: req.template, ...pick(claimed.failed) });
+          }
         } catch (err) {
-          if (isNonRetryable(err) || done.length === 0) throw err;
-          return { done };
+          if (handled === 0) throw err;
+          break;
         }
       }
-      return { done };
+      return result;
     },
 
     /** Records an e-mail the SMTP server accepted while the database was unavailable. */
@@ -184,4 +401,8 @@ export function emailActivities(deps: ActivityDeps) {
     },
   };
   return activities;
+}
+
+function pick(failure: PermanentFailure): Pick<EmailFailed, 'code' | 'reason'> {
+  return { code: failure.code, reason: failure.reason };
 }

@@ -3,17 +3,17 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ActivityDeps } from './deps.js';
 import type { Handoff } from '../domain/candidacy/effects.js';
+import type { JournalEvent, TargetScope } from '../domain/candidacy/journal-events.js';
+import type { ExperimentArm } from '../domain/arm.js';
 import type { Phase } from '../domain/phases.js';
 
-export interface TransitionRecord {
+export type TransitionRecord = JournalEvent & {
   candidacyId: string;
   /** Sequence number carried in workflow state: the idempotency key of this transition. */
   seq: number;
-  type: string;
   actorUserId: string | null;
   actorOperatorId: string | null;
   occurredAt: string;
-  payload: Record<string, unknown>;
   /** The read model after the transition. */
   readModel: {
     phase: Phase;
@@ -25,9 +25,12 @@ export interface TransitionRecord {
     certifierOperatorId?: string;
     coachOperatorId?: string | null;
     transferTo?: { operatorId: string; role: string } | null;
+    /** Set by candidacies of this version on: the journal's indicator columns. */
+    arm?: ExperimentArm;
+    scope?: TargetScope;
   };
   handoff?: Handoff;
-}
+};
 
 export function journalActivities({ db }: ActivityDeps) {
   return {
@@ -111,6 +114,7 @@ export function journalActivities({ db }: ActivityDeps) {
               .execute();
           }
           if (t.handoff) await recordHandoff(trx, t);
+          await recordCandidateRecords(trx, t);
           return { inserted: inserted.inserted };
         })
         .catch((err: unknown) => {
@@ -122,6 +126,37 @@ export function journalActivities({ db }: ActivityDeps) {
         });
     },
   };
+}
+
+/**
+ * What the candidate keeps across candidacies, in the event's transaction (after the candidacy row
+ * is updated, so after its lock): the blocks a jury validated, acquired for good, and the
+ * admissibility request for the yearly limit (the API reserved it before the Update; this restores
+ * it if the API removed it while the Update's outcome was unknown). Both idempotent.
+ */
+async function recordCandidateRecords(trx: Transaction<Database>, t: TransitionRecord): Promise<void> {
+  if (t.type === 'jury_result_recorded') {
+    const validated = t.payload.validatedBlocks;
+    if (!Array.isArray(validated) || validated.length === 0) return;
+    await sql`
+      insert into acquired_blocks (candidate_id, rncp_code, block_code, candidacy_id, acquired_at)
+      select c.candidate_id, c.rncp_code, b.block_code, c.id, ${t.occurredAt}::timestamptz
+      from candidacies c cross join unnest(${validated.map(String)}::text[]) as b(block_code)
+      where c.id = ${t.candidacyId}
+      on conflict do nothing
+    `.execute(trx);
+  } else if (t.type === 'admissibility_requested') {
+    await sql`
+      insert into admissibility_requests
+        (candidacy_id, candidate_key, rncp_code, whole_certification, year, created_at)
+      select c.id, lower(p.email), c.rncp_code, ${t.payload.wholeCertification === true}::boolean,
+        extract(year from ${t.occurredAt}::timestamptz at time zone 'Europe/Paris')::integer,
+        ${t.occurredAt}::timestamptz
+      from candidacies c join candidates p on p.id = c.candidate_id
+      where c.id = ${t.candidacyId}
+      on conflict do nothing
+    `.execute(trx);
+  }
 }
 
 async function recordHandoff(trx: Transaction<Database>, t: TransitionRecord): Promise<void> {

@@ -14,6 +14,10 @@ import { timelineRoutes } from './candidacies/timeline-routes.js';
 import { inboxRoutes } from './inbox.js';
 import { adminRoutes } from './admin/routes.js';
 import { projectRoutes } from './projects.js';
+import { emailFailureRoutes } from './email-failures.js';
+import { certificationRoutes } from './reference/certifications.js';
+import { policyRoutes } from './reference/policy.js';
+import { projectAdminRoutes } from './reference/project-admin.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { buildOpenApiDocument, renderReferencePage } from './openapi.js';
@@ -81,6 +85,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use(inboxRoutes(deps, registry));
   api.use(adminRoutes(deps, registry));
   api.use(projectRoutes(deps, registry));
+  api.use(emailFailureRoutes(deps, registry));
+  api.use(certificationRoutes(deps, registry));
+  api.use(projectAdminRoutes(deps, registry));
+  api.use(policyRoutes(deps, registry));
   // Routes are registered; the document is built once.
   const doc = buildOpenApiDocument(registry);
   app.get('/api/openapi.json', (_req, res) => {

@@ -1,3 +1,4 @@
+import { savePolicySettings } from './reference/policy.js';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
@@ -165,12 +166,9 @@ export function projectRoutes(deps: { db: Kysely<Database> }, registry: OpenAPIR
       }
     },
     responses: { 200: { description: 'Le projet, avec sa nouvelle politique.' } },
-    handler: async ({ params, body }, _req, res) => {
-      await deps.db
-        .updateTable('projects')
-        .set({ policy: JSON.stringify(body) })
-        .where('id', '=', params.id)
-        .execute();
+    handler: async ({ params, body, user }, _req, res) => {
+      // Validated, locked and recorded in the policy's change log (as PATCH does).
+      await savePolicySettings(deps.db, params.id, user ?? currentUser(res), () => body);
       res.json(await projectDetail(deps.db, params.id));
     },
   });

@@ -3,7 +3,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AuthenticatedUser } from './auth.js';
 import { problemSchema } from './schemas/common.js';
-import { parseOrThrow } from './validation.js';
+import { assertCleanText, parseOrThrow, type RequestPart } from './validation.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -85,15 +85,22 @@ export function defineRoute<
     responses,
   });
 
+  // A part without a schema is passed on as it came: it still gets the text check (no control
+  // character, no malformed Unicode), so that no string of a request escapes it.
+  const read = <S extends z.ZodType>(schema: S | undefined, value: unknown, where: RequestPart) => {
+    if (schema) return parseOrThrow(schema, value, where);
+    assertCleanText(value, where);
+    return value;
+  };
   router[spec.method](spec.path, async (req: Request, res: Response) => {
-    const params = (spec.params ? parseOrThrow(spec.params, req.params, 'params') : req.params) as z.infer<P>;
+    const params = read(spec.params, req.params, 'params') as z.infer<P>;
     const user = res.locals.user as AuthenticatedUser | undefined;
     if (spec.authorize && user) await spec.authorize({ params, user }, res);
     const input = {
       // An action without arguments may be posted without a body.
-      body: (spec.body ? parseOrThrow(spec.body, req.body ?? {}, 'body') : req.body) as z.infer<B>,
+      body: read(spec.body, spec.body ? (req.body ?? {}) : req.body, 'body') as z.infer<B>,
       params,
-      query: (spec.query ? parseOrThrow(spec.query, req.query, 'query') : req.query) as z.infer<Q>,
+      query: read(spec.query, req.query, 'query') as z.infer<Q>,
       user,
     };
     await spec.handler(input, req, res);

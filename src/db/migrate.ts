@@ -4,6 +4,9 @@ import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_access.js';
 import * as m0003 from './migrations/0003_project_publics.js';
 import * as m0004 from './migrations/0004_inbox_index.js';
+import * as m0005 from './migrations/0005_candidate_records.js';
+import * as m0006 from './migrations/0006_email_failures.js';
+import * as m0007 from './migrations/0007_policy_changes.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +14,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_access': m0002,
   '0003_project_publics': m0003,
   '0004_inbox_index': m0004,
+  '0005_candidate_records': m0005,
+  '0006_email_failures': m0006,
+  '0007_policy_changes': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

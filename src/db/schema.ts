@@ -15,6 +15,21 @@ export interface ProjectsTable {
   /** ProjectPolicySettings: overrides of the legal defaults, per project and per arm. */
   policy: Json<ProjectPolicySettings>;
   created_at: CreatedAt;
+  /** Set by POST /api/projects (migration 0007): who created it, and its Idempotency-Key. */
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  idempotency_key: ColumnType<string | null, string | null | undefined, string | null>;
+  request_hash: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Every change of a project's policy (append-only): who, when, the settings before and after. */
+export interface PolicyChangesTable {
+  id: string;
+  project_id: string;
+  changed_by: string;
+  changed_at: CreatedAt;
+  before: Json<ProjectPolicySettings>;
+  after: Json<ProjectPolicySettings>;
+  changed_keys: ColumnType<string[], string[], never>;
 }
 
 export interface OperatorsTable {
@@ -143,13 +158,17 @@ export interface CandidacyEventsTable {
   recorded_at: CreatedAt;
 }
 
-/** One row per e-mail, keyed so a retried activity never sends twice: pending → sending → sent. */
+/**
+ * One row per e-mail, keyed so a retried activity never sends twice: pending → sending → sent, or
+ * failed when it can never be sent (migration 0006).
+ */
 export interface EmailLogTable {
   idempotency_key: string;
   candidacy_id: string | null;
   template: string;
   recipient_kind: string;
-  to_address: string;
+  /** Null on a failure row whose recipient could not be found. */
+  to_address: string | null;
   status: string;
   message_id: string | null;
   attempts: Generated<number>;
@@ -157,6 +176,11 @@ export interface EmailLogTable {
   /** When an attempt took the e-mail for sending ('sending'); a stale claim may be retaken. */
   claimed_at: Timestamp | null;
   sent_at: Timestamp | null;
+  /** A permanent failure ('failed'): unknown_template, unknown_recipient or invalid_template_data. */
+  failure_code: string | null;
+  /** Why, in French, without personal data (shown to the project lead). */
+  failure_reason: string | null;
+  failed_at: Timestamp | null;
 }
 
 /** Every operator that holds or held a role on a candidacy: who may see it. */
@@ -183,8 +207,33 @@ export interface HandoffsTable {
   escalated_at: Timestamp | null;
 }
 
+/**
+ * One admissibility request per candidacy (R. 6412-3, the yearly limit), written with the check under
+ * a per-candidate lock; the candidate is the lower-cased e-mail, the year the Europe/Paris one.
+ */
+export interface AdmissibilityRequestsTable {
+  candidacy_id: string;
+  candidate_key: string;
+  rncp_code: string;
+  whole_certification: boolean;
+  year: number;
+  /** When the request was made (the instant its year is taken from). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Blocks validated by a jury: acquired for good, per candidate and certification. */
+export interface AcquiredBlocksTable {
+  candidate_id: string;
+  rncp_code: string;
+  block_code: string;
+  /** The candidacy whose jury validated the block. */
+  candidacy_id: string;
+  acquired_at: Timestamp;
+}
+
 export interface Database {
   projects: ProjectsTable;
+  policy_changes: PolicyChangesTable;
   operators: OperatorsTable;
   project_operators: ProjectOperatorsTable;
   users: UsersTable;
@@ -199,6 +248,8 @@ export interface Database {
   email_log: EmailLogTable;
   candidacy_operators: CandidacyOperatorsTable;
   handoffs: HandoffsTable;
+  admissibility_requests: AdmissibilityRequestsTable;
+  acquired_blocks: AcquiredBlocksTable;
 }
 
 export type CandidacyRow = Selectable<CandidaciesTable>;

@@ -73,7 +73,7 @@ export async function startMailCapture(opts: MailCaptureOptions = {}): Promise<M
       await writeFile(join(storeDir, `${message.id}.json`), JSON.stringify(message, null, 2));
     }
     store.push(message);
-    log(`[mail] ${message.to.join(', ')} — ${message.subject}`);
+    log(`[mail] ${describeMessage(message)}`);
     for (const waiter of [...waiters]) waiter(message);
   };
 
@@ -191,7 +191,7 @@ export async function startMailCapture(opts: MailCaptureOptions = {}): Promise<M
           waiters.delete(waiter);
           const seen = newestFirst()
             .slice(0, 10)
-            .map((m) => `  ${m.to.join(', ')} — ${m.subject}`)
+            .map((m) => `  ${describeMessage(m)}`)
             .join('\n');
           reject(
             new Error(
@@ -208,6 +208,21 @@ export async function startMailCapture(opts: MailCaptureOptions = {}): Promise<M
       ));
     },
   };
+}
+
+/**
+ * A captured message in one line for the console: its template, candidacy and recipient kind (the
+ * X-Parcours-Vae-* headers the e-mail activity sets), never an address, a name or the subject, which
+ * may carry personal data. A message without those headers (not sent by the application) is counted.
+ */
+export function describeMessage(m: CapturedMessage): string {
+  const template = m.headers['x-parcours-vae-template'];
+  const candidacy = m.headers['x-parcours-vae-candidacy'];
+  const recipient = m.headers['x-parcours-vae-recipient'];
+  if (!template && !candidacy) {
+    return `message without Parcours VAE headers (${m.to.length} recipient${m.to.length === 1 ? '' : 's'})`;
+  }
+  return `${template ?? '(no template)'} · candidacy ${candidacy ?? '(none)'} · to ${recipient ?? '(unknown kind)'}`;
 }
 
 /** Listens and resolves with the actual port; `errors` is where the server reports listen errors. */

@@ -95,9 +95,12 @@ export function operatorName(ctx: EmailContext, id: string, fallback: string): s
 
 /** A required data field is missing or malformed: the e-mail activity fails without retrying. */
 export class TemplateDataError extends Error {
-  constructor(message: string) {
+  /** The data fields at fault (keys the workflow sets, never their values). */
+  readonly fields: readonly string[];
+  constructor(message: string, fields: readonly string[] = []) {
     super(message);
     this.name = 'TemplateDataError';
+    this.fields = fields;
   }
 }
 
@@ -109,7 +112,9 @@ function describe(value: unknown): string {
 }
 
 function fail(key: string, expected: string, value: unknown): never {
-  throw new TemplateDataError(`E-mail data field "${key}" must be ${expected}, got ${describe(value)}`);
+  throw new TemplateDataError(`E-mail data field "${key}" must be ${expected}, got ${describe(value)}`, [
+    key,
+  ]);
 }
 
 /** A non-empty string. */

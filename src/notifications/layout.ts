@@ -24,14 +24,34 @@ export interface RenderedEmail {
 }
 
 const SIGNATURE = 'L’équipe Parcours VAE';
-const FOOTER =
-  'Ce message est envoyé automatiquement dans le cadre de votre parcours de validation des acquis de l’expérience (VAE). Merci de ne pas y répondre directement : contactez votre conseiller.';
 
-export function layout(subject: string, greeting: string, body: EmailBody): RenderedEmail {
+/** Who reads the e-mail: the footer says why they receive it and where to act or ask. */
+export type Audience = 'candidate' | 'operator';
+
+const FOOTERS: Record<Audience, string> = {
+  candidate:
+    'Ce message est envoyé automatiquement dans le cadre de votre parcours de validation des acquis de l’expérience (VAE). Merci de ne pas y répondre directement : contactez votre conseiller.',
+  // Certifiers, advisors, coaches, project leads, any operator: they act in the tools, not by reply.
+  operator:
+    'Ce message est envoyé automatiquement par la plateforme Parcours VAE au sujet d’une candidature que vous suivez. Pour agir sur cette candidature, utilisez la console ou l’API Parcours VAE. Merci de ne pas répondre à ce message : cette adresse n’est pas lue.',
+};
+
+/** An e-mail to the candidate (templates `candidate.*`). */
+export function candidateEmail(subject: string, greeting: string, body: EmailBody): RenderedEmail {
+  return layout('candidate', subject, greeting, body);
+}
+
+/** An e-mail to an operator or a person of one (certifier, advisor, coach, lead, operator templates). */
+export function operatorEmail(subject: string, greeting: string, body: EmailBody): RenderedEmail {
+  return layout('operator', subject, greeting, body);
+}
+
+function layout(audience: Audience, subject: string, greeting: string, body: EmailBody): RenderedEmail {
+  const footer = FOOTERS[audience];
   const textParts = [greeting, ...body.paragraphs];
   if (body.items?.length) textParts.push(body.items.map((i) => `- ${i}`).join('\n'));
   textParts.push(...(body.closing ?? []));
-  textParts.push(`${SIGNATURE}\n\n--\n${FOOTER}`);
+  textParts.push(`${SIGNATURE}\n\n--\n${footer}`);
   const text = textParts.join('\n\n') + '\n';
 
   const list = body.items?.length
@@ -45,7 +65,7 @@ ${body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${list}
 ${(body.closing ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <p>${escapeHtml(SIGNATURE)}</p>
-<hr><p style="font-size: 12px; color: #666;">${escapeHtml(FOOTER)}</p>
+<hr><p style="font-size: 12px; color: #666;">${escapeHtml(footer)}</p>
 </body></html>`;
   return { subject, text, html };
 }

@@ -398,7 +398,7 @@ describe('operators, roles and access', () => {
     const c = await CandidacyDriver.create(stack, {});
     const submitted = await c.informAndSubmit();
     const due = submitted.deadlines.find((d) => d.name === 'admissibility-decision')!;
-    const days = (Date.parse(due.dueAt) - Date.now()) / 86_400_000;
+    const days = (Date.parse(due.dueAt!) - Date.now()) / 86_400_000;
     assert.ok(days > 44.9 && days < 45.1, `${days} days`);
     await stack.http('PUT', `/api/projects/${DEMO.project.id}/policy`, {
       token: tokens.lead,

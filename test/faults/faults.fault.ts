@@ -82,6 +82,18 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
   });
 
   it('10,000 malformed requests across every route: no 5xx, no half-written row', async () => {
+    // An action's body is read only past the access check, on a candidacy the caller acts on: when
+    // this test runs alone there is none yet, so one is made in the demo project (no clock of it
+    // runs out during the test) and left to settle before the counts are taken.
+    if (!(await stack.db.selectFrom('candidacies').select('id').executeTakeFirst())) {
+      const created = await stack.http('POST', '/api/candidacies', { body: newCandidacyBody() });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      for (let last = ''; ; await sleep(1_000)) {
+        const now = JSON.stringify(await counts(stack));
+        if (now === last && JSON.parse(now).events > 0) break;
+        last = now;
+      }
+    }
     const before = await counts(stack);
     const statuses = new Map<number, number>();
     const routes = [
@@ -92,6 +104,8 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       ['POST', '/api/candidacies/:id/follow-up'],
       ['GET', '/api/inbox'],
       ['POST', '/api/admin/users'],
+      ['POST', '/api/admin/operators'],
+      ['POST', '/api/admin/users/:id/tokens'],
       ['DELETE', '/api/admin/tokens/:id'],
       ...[
         'record-information',
@@ -136,11 +150,109 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       { pad: 'é'.repeat(60_000) },
       { __proto__: { admin: true }, constructor: { prototype: { x: 1 } } },
       { durationMinutes: -5, date: 'never', modality: 'telepathy' },
+      { 'key\u0000': 1, 'clé\ud800': 'x', nested: { ['\u0085']: ['\u0000'] } },
+      { candidate: { firstName: '\u0000', lastName: '\ud800', email: '\u0085@x.fr', phone: '\u007f' } },
     ];
     let seed = 42;
     const pick = <T>(xs: readonly T[]): T => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return xs[seed % xs.length]!;
+    };
+    // Control characters (C0, DEL, C1), lone surrogates, U+FFFD: put in every string field of
+    // valid bodies, so that each reaches the check of its own field (and PostgreSQL if it failed).
+    const BAD = [
+      '\u0000',
+      '\u0001',
+      '\u0008',
+      '\u001b',
+      '\u007f',
+      '\u0085',
+      '\u009f',
+      '\ud800',
+      '\udfff',
+      '\ufffd',
+    ];
+    const BAD_IN_URL = ['%00', '%01', '%1F', '%7F', '%C2%85', '%ED%A0%80', '%EF%BF%BD', '%FF'];
+    // What fetch lets through in a header value (tab and Latin-1 0x80–0xFF; it refuses other controls).
+    const BAD_IN_HEADER = ['\u0085', '\u009f', '\u00a0', '\u00ff', 'é', '\t'];
+    /** For each route that reads a body: a valid one, and the role that gets past its access check. */
+    const VALID: Record<string, [string, () => unknown]> = {
+      '/api/candidacies': ['advisor', () => newCandidacyBody({ projectId: DEMO.project.id })],
+      '/api/candidacies/:id/record-information': [
+        'advisor',
+        () => ({
+          eligibilityChecked: true,
+          rncpCode: 'RNCP35830',
+          targetBlocks: ['RNCP35830BC01'],
+          profile: { qualificationLevel: 'level4', jobSituation: 'employed' },
+        }),
+      ],
+      '/api/candidacies/:id/mark-incomplete': [
+        'certifier',
+        () => ({ missingItems: ['cerfa_form', 'proof_of_experience'] }),
+      ],
+      '/api/candidacies/:id/decide-admissibility': [
+        'certifier',
+        () => ({ admissible: false, reasons: ['other'] }),
+      ],
+      '/api/candidacies/:id/assign-coach': ['advisor', () => ({ coachOperatorId: DEMO.operators[3]!.id })],
+      '/api/candidacies/:id/log-coaching-session': [
+        'coach',
+        () => ({ date: new Date().toISOString(), durationMinutes: 60, modality: 'remote' }),
+      ],
+      '/api/candidacies/:id/schedule-jury': [
+        'certifier',
+        () => ({
+          sessionAt: new Date(Date.now() + 3e10).toISOString(),
+          modality: 'on_site',
+          place: 'Centre d’examen, Lyon',
+        }),
+      ],
+      '/api/candidacies/:id/record-jury-result': [
+        'certifier',
+        () => ({ outcome: 'partial', blocks: [{ code: 'RNCP35830BC01', validated: true }] }),
+      ],
+      '/api/candidacies/:id/withdraw': ['advisor', () => ({ reason: 'personal_reasons' })],
+      '/api/candidacies/:id/request-transfer': [
+        'advisor',
+        () => ({ toOperatorId: DEMO.operators[1]!.id, reason: 'capacity' }),
+      ],
+      '/api/admin/users': [
+        'administrator',
+        () => ({
+          operatorId: DEMO.operators[1]!.id,
+          role: 'advisor',
+          displayName: 'Jeanne Martin',
+          email: 'j.martin@exemple.fr',
+        }),
+      ],
+      '/api/admin/operators': ['administrator', () => ({ name: 'Organisme', email: 'organisme@exemple.fr' })],
+      '/api/admin/users/:id/tokens': ['administrator', () => ({ label: 'CI' })],
+    };
+    /**
+     * The route's valid body with bad characters in one of its string fields, in all of them, or
+     * in a key: every string field of every route meets each bad character many times over.
+     */
+    const spoiled = (template: string, i: number): unknown => {
+      const body = (VALID[template] ?? pick(Object.values(VALID)))[1]();
+      const slots: [Record<string | number, unknown>, string | number][] = [];
+      const walk = (v: unknown) => {
+        if (v === null || typeof v !== 'object') return;
+        for (const [k, x] of Object.entries(v)) {
+          if (typeof x === 'string')
+            slots.push([v as Record<string, unknown>, Array.isArray(v) ? Number(k) : k]);
+          else walk(x);
+        }
+      };
+      walk(body);
+      const spoil = (s: string) => {
+        const at = seed % (s.length + 1);
+        return s.slice(0, at) + pick(BAD) + s.slice(at);
+      };
+      if (i % 11 === 0) return { ...(body as object), [spoil('field')]: 'x' };
+      const chosen = i % 4 === 0 ? slots : [pick(slots)];
+      for (const [parent, key] of chosen) parent[key] = spoil(parent[key] as string);
+      return body;
     };
     const total = Number(process.env.FAULTS_MALFORMED ?? 10_000);
     const queue = Array.from({ length: total }, (_, i) => i);
@@ -149,21 +261,43 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
         for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
           const [method, template] = pick(routes);
           const url =
-            template.replace(':id', encodeURIComponent(pick(ids))) +
-            (i % 7 === 0 ? '?limit=-1&phase=nope&x=1' : '');
+            template.replace(
+              ':id',
+              i % 13 === 0
+                ? `${randomUUID().slice(0, -2)}${pick(BAD_IN_URL)}`
+                : encodeURIComponent(pick(ids)),
+            ) +
+            (i % 7 === 0
+              ? '?limit=-1&phase=nope&x=1'
+              : i % 7 === 3
+                ? `?rncpCode=RNCP${pick(BAD_IN_URL)}&waitingOn=advice${pick(BAD_IN_URL)}&projectId=${pick(BAD_IN_URL)}`
+                : '');
           const kind = i % 5;
-          const res = await stack.http(method, url, {
-            token: pick(tokens),
-            ...(method === 'GET' || method === 'DELETE'
-              ? {}
-              : kind === 0
-                ? { raw: '{"broken": ', headers: { 'content-type': 'application/json' } }
-                : kind === 1
-                  ? { raw: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } }
-                  : kind === 2
-                    ? { raw: 'x'.repeat(300_000), headers: { 'content-type': 'application/json' } }
-                    : { body: pick(junk) }),
-          });
+          // A spoiled body goes with the token and candidacy that take it past the access check.
+          const role = kind === 4 ? VALID[template]?.[0] : undefined;
+          const res = await stack.http(
+            method,
+            role && existing.length
+              ? url.replace(/\/api\/candidacies\/[^/?]+/, `/api/candidacies/${pick(existing)}`)
+              : url,
+            {
+              token: role ? stack.tokens[role] : pick(tokens),
+              ...(i % 6 === 0
+                ? { headers: { 'idempotency-key': `cle-${pick(BAD_IN_HEADER)}-${i}-abcdef` } }
+                : {}),
+              ...(method === 'GET' || method === 'DELETE'
+                ? {}
+                : kind === 0
+                  ? { raw: '{"broken": ', headers: { 'content-type': 'application/json' } }
+                  : kind === 1
+                    ? { raw: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+                    : kind === 2
+                      ? { raw: 'x'.repeat(300_000), headers: { 'content-type': 'application/json' } }
+                      : kind === 3
+                        ? { body: pick(junk) }
+                        : { body: spoiled(template, i) }),
+            },
+          );
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         }
       }),

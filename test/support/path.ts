@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { CandidacyView } from '../../src/workflows/candidacy-types.js';
-import { stateQuery } from '../../src/workflows/messages.js';
+import type { CandidacyView } from '../../src/workflows/candidacy/contract.js';
+import { stateQuery } from '../../src/workflows/candidacy/contract.js';
 import { eventually, newCandidacyBody } from './fixtures.js';
 import type { TestStack } from './stack.js';
 

@@ -43,7 +43,12 @@ function informed(silenceRule: 'admissible' | 'rejected' = 'admissible'): Candid
   });
 }
 
-function apply(s: CandidacyState, req: ActionRequest, now = new Date('2027-01-10T09:00:00Z'), policy = DEFAULT_POLICY) {
+function apply(
+  s: CandidacyState,
+  req: ActionRequest,
+  now = new Date('2027-01-10T09:00:00Z'),
+  policy = DEFAULT_POLICY,
+) {
   assert.equal(validateAction(s, req, policy, now), null);
   return applyAction(s, req, policy, now).state;
 }
@@ -56,7 +61,8 @@ const decide = (admissible: boolean): ActionRequest => ({
 
 describe('a clock that ran out takes effect before a later action (issue 9, A.1)', () => {
   const submittedAt = new Date('2027-01-10T09:00:00Z');
-  const submitted = () => apply(informed(), { action: 'submit-admissibility', payload: {}, actor }, submittedAt);
+  const submitted = () =>
+    apply(informed(), { action: 'submit-admissibility', payload: {}, actor }, submittedAt);
   const dueAt = addDuration(submittedAt, DEFAULT_POLICY.admissibilityDecisionDeadline);
 
   it('settles the silence rule at its instant, with the warnings before it, in order', () => {
@@ -77,7 +83,10 @@ describe('a clock that ran out takes effect before a later action (issue 9, A.1)
     const { refusal, settled } = judgeAction(submitted(), decide(false), DEFAULT_POLICY, late);
     assert.equal(settled.phase, 'admissible');
     assert.equal(refusal?.code, 'implicit_decision_taken');
-    assert.deepEqual(refusal?.details?.implicitDecision, { admissible: true, decidedAt: dueAt.toISOString() });
+    assert.deepEqual(refusal?.details?.implicitDecision, {
+      admissible: true,
+      decidedAt: dueAt.toISOString(),
+    });
     assert.match(refusal!.message, new RegExp(formatDayTimeFr(dueAt)));
     // One millisecond before the deadline the certifier still decides.
     const early = judgeAction(submitted(), decide(false), DEFAULT_POLICY, new Date(dueAt.getTime() - 1));
@@ -86,12 +95,21 @@ describe('a clock that ran out takes effect before a later action (issue 9, A.1)
 
   it('keeps refusing an explicit decision once the silence rule decided (even much later)', () => {
     const { settled } = judgeAction(submitted(), decide(true), DEFAULT_POLICY, new Date(dueAt.getTime() + 1));
-    const refusal = validateAction(settled, decide(true), DEFAULT_POLICY, new Date(dueAt.getTime() + 86_400_000));
+    const refusal = validateAction(
+      settled,
+      decide(true),
+      DEFAULT_POLICY,
+      new Date(dueAt.getTime() + 86_400_000),
+    );
     assert.equal(refusal?.code, 'implicit_decision_taken');
   });
 
   it('silence = rejection: a late admissible decision is refused, the request is rejected at its instant', () => {
-    const s = apply(informed('rejected'), { action: 'submit-admissibility', payload: {}, actor }, submittedAt);
+    const s = apply(
+      informed('rejected'),
+      { action: 'submit-admissibility', payload: {}, actor },
+      submittedAt,
+    );
     const { refusal, settled } = judgeAction(s, decide(true), DEFAULT_POLICY, new Date(dueAt.getTime() + 1));
     assert.equal(settled.phase, 'not_admissible');
     assert.equal(refusal?.code, 'implicit_decision_taken');
@@ -116,7 +134,11 @@ describe('a clock that ran out takes effect before a later action (issue 9, A.1)
   });
 
   it('a transfer not accepted in time is escalated before a late acceptance, which is refused', () => {
-    const s = apply(informed(), { action: 'request-transfer', payload: { toOperatorId: 'op-2', reason: 'r' }, actor });
+    const s = apply(informed(), {
+      action: 'request-transfer',
+      payload: { toOperatorId: 'op-2', reason: 'r' },
+      actor,
+    });
     const due = new Date(s.transfer!.dueAt);
     const accept: ActionRequest = {
       action: 'accept-transfer',

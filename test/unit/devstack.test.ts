@@ -121,6 +121,57 @@ describe('mail capture', () => {
     assert.deepEqual(mail.messages(), []);
   });
 
+  test('logs each captured mail by template, candidacy and recipient kind, never by address', async (t) => {
+    const lines: string[] = [];
+    const mail = await startMailCapture({ smtpPort: 0, httpPort: 0, log: (l) => lines.push(l) });
+    t.after(() => mail.stop());
+    const smtp = new URL(mail.smtpUrl);
+    const transport = nodemailer.createTransport({
+      host: smtp.hostname,
+      port: Number(smtp.port),
+      secure: false,
+      ignoreTLS: true,
+    });
+    t.after(() => transport.close());
+    const candidacyId = '7f3c2a1e-5b4d-4c8e-9a0f-1d2e3f4a5b6c';
+    // As the e-mail activity sends them (src/activities/email.ts).
+    await transport.sendMail({
+      from: 'Parcours VAE <ne-pas-repondre@parcours-vae.local>',
+      to: 'Élodie Durand <elodie.durand@example.fr>',
+      subject: 'Bienvenue Élodie Durand',
+      text: 'Bonjour Élodie Durand,',
+      headers: {
+        'X-Parcours-Vae-Template': 'candidate.welcome',
+        'X-Parcours-Vae-Candidacy': candidacyId,
+        'X-Parcours-Vae-Recipient': 'candidate',
+      },
+    });
+    await transport.sendMail({
+      from: 'autre@example.com',
+      to: 'x@example.fr, y@example.fr',
+      subject: 'Hors appli',
+    });
+    await mail.waitFor((m) => m.subject === 'Hors appli', 5000);
+
+    const mailLines = lines.filter((l) => !l.includes('capture ready'));
+    assert.deepEqual(mailLines, [
+      `[mail] candidate.welcome · candidacy ${candidacyId} · to candidate`,
+      '[mail] message without Parcours VAE headers (2 recipients)',
+    ]);
+    for (const line of lines) {
+      assert.doesNotMatch(line, /@|Élodie|Durand|Hors appli/, `personal data in the log: ${line}`);
+    }
+    // The timeout message lists the messages received the same way.
+    await assert.rejects(
+      mail.waitFor(() => false, 50),
+      (err: Error) => {
+        assert.match(err.message, /candidate\.welcome · candidacy/);
+        assert.doesNotMatch(err.message, /@|Élodie|Durand/);
+        return true;
+      },
+    );
+  });
+
   test('waitFor times out with the list of what was received', async (t) => {
     const mail = await startMailCapture({ smtpPort: 0, httpPort: 0, log: quiet });
     t.after(() => mail.stop());

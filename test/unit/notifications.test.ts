@@ -464,6 +464,29 @@ describe('notification templates', () => {
     assert.equal(isTemplateName('toString'), false);
   });
 
+  it('ends each e-mail with the footer of its reader: the candidate’s, or the operators’', () => {
+    const candidateFooter = /contactez votre conseiller/i;
+    const operatorFooter = 'Pour agir sur cette candidature, utilisez la console ou l’API Parcours VAE.';
+    const kinds = new Set<string>();
+    for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+      const email = render(name, SAMPLES[name].data);
+      const footer = email.text.slice(email.text.lastIndexOf('\n--\n'));
+      kinds.add(recipientKind(name));
+      if (recipientKind(name) === 'candidate') {
+        assert.match(footer, candidateFooter, `${name}: the candidate’s footer`);
+        assert.match(email.html, candidateFooter, `${name}: the candidate’s footer in HTML`);
+        assert.ok(!footer.includes(operatorFooter), `${name}: no operator footer for the candidate`);
+      } else {
+        // A certifier, advisor, coach or project lead has no « conseiller » to contact.
+        assert.doesNotMatch(email.text, candidateFooter, `${name}: an operator e-mail`);
+        assert.doesNotMatch(email.html, candidateFooter, `${name}: an operator e-mail (HTML)`);
+        assert.ok(footer.includes(operatorFooter), `${name}: the operators’ footer`);
+        assert.ok(email.html.includes(escapeHtml(operatorFooter)), `${name}: the operators’ footer in HTML`);
+      }
+    }
+    assert.deepEqual([...kinds].sort(), ['advisor', 'candidate', 'certifier', 'coach', 'lead', 'operator']);
+  });
+
   for (const c of CASES) {
     describe(`${c.name} (${c.label})`, () => {
       const email = render(c.name, c.data);

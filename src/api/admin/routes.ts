@@ -8,6 +8,7 @@ import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { uuidParam } from '../schemas/common.js';
 import { adminService } from './service.js';
+import { email, text, uuid } from '../schemas/text.js';
 
 const adminOnly = async ({ user }: { user: { role: string } }) => {
   if (user.role !== 'administrator') {
@@ -17,18 +18,18 @@ const adminOnly = async ({ user }: { user: { role: string } }) => {
 
 const createUserSchema = z
   .object({
-    operatorId: z.uuid(),
+    operatorId: uuid(),
     role: z.enum(USER_ROLES),
-    displayName: z.string().trim().min(1).max(200),
-    email: z.email().max(254),
+    displayName: text({ max: 200 }),
+    email: email(),
   })
   .strict()
   .meta({ id: 'CreateUser' });
 const createOperatorSchema = z
-  .object({ name: z.string().trim().min(1).max(200), email: z.email().max(254) })
+  .object({ name: text({ max: 200 }), email: email() })
   .strict()
   .meta({ id: 'CreateOperator' });
-const createTokenSchema = z.object({ label: z.string().trim().min(1).max(100).default('API') }).strict();
+const createTokenSchema = z.object({ label: text({ max: 100 }).default('API') }).strict();
 
 /** Administration: operators, users and their API tokens (administrators only). */
 export function adminRoutes(deps: { db: Kysely<Database> }, registry: OpenAPIRegistry): Router {

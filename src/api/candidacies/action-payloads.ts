@@ -4,12 +4,13 @@ import type { z } from 'zod';
 import type { CandidaciesTable, Database } from '../../db/schema.js';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
 import { allowedActions, isTerminal, PHASE_LABELS_FR, type Action } from '../../domain/phases.js';
-import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../domain/policy.js';
+import { parisYear } from '../../domain/paris-time.js';
+import { isReinforced, resolvePolicy, type Policy, type ProjectPolicySettings } from '../../domain/policy.js';
 import { checkYearlyLimit } from '../../domain/yearly-limit.js';
 import { HttpError } from '../problem.js';
 import type { ACTION_BODIES } from './action-schemas.js';
 import { queryState } from './action-runner.js';
-import { resolveCertificationChoice } from './certification-choice.js';
+import { acquiredBlocksOf, resolveCertificationChoice } from './certification-choice.js';
 
 /** Actions whose payload needs Postgres checks before the workflow sees them. */
 const CHECKED_IN_POSTGRES: Action[] = [
@@ -37,6 +38,8 @@ export interface PreparedAction<A extends Action> {
   payload: ActionPayloads[A];
   /** Postgres writes that must happen only once the workflow accepted the action. */
   after?: () => Promise<void>;
+  /** Undoes what was written before the Update, when the workflow refused it or did not answer. */
+  undo?: () => Promise<void>;
 }
 
 async function projectPolicy(db: Kysely<Database>, row: Selectable<CandidaciesTable>) {
@@ -99,7 +102,12 @@ export async function prepareAction<A extends Action>(
   switch (action) {
     case 'record-information': {
       const b = body as ActionBody<'record-information'>;
-      const choice = await resolveCertificationChoice(db, row.project_id, b.rncpCode, b.targetBlocks);
+      const live = phaseFromReadModel(row);
+      // Blocks this candidate acquired (validated by a jury) cannot be targeted again.
+      const choice = await resolveCertificationChoice(db, row.project_id, b.rncpCode, b.targetBlocks, {
+        id: row.candidate_id,
+        refusal: { phase: live.phase, allowedActions: live.allowedActions },
+      });
       const reinforced = isReinforced(b.profile, await projectPolicy(db, row));
       const payload: ActionPayloads['record-information'] = { ...choice, reinforced };
       return {
@@ -126,44 +134,28 @@ export async function prepareAction<A extends Action>(
     case 'submit-admissibility': {
       // record-information wrote the chosen certification and blocks to the row once accepted.
       const live = phaseFromReadModel(row);
-      const blocks = await db
-        .selectFrom('skill_blocks')
-        .select('block_code')
-        .where('rncp_code', '=', row.rncp_code)
-        .execute();
-      const wholeCertification = row.target_blocks.length === blocks.length;
-      const past = await db
-        .selectFrom('candidacy_events as e')
-        .innerJoin('candidacies as c', 'c.id', 'e.candidacy_id')
-        .innerJoin('candidates as p', 'p.id', 'c.candidate_id')
-        .select(['c.rncp_code', 'e.occurred_at', 'e.payload'])
-        .where('e.type', '=', 'admissibility_requested')
-        .where('c.id', '!=', row.id)
-        .where(
-          sql<string>`lower(p.email)`,
-          '=',
-          db
-            .selectFrom('candidates')
-            .select(sql<string>`lower(email)`.as('e'))
-            .where('id', '=', row.candidate_id),
-        )
-        .execute();
-      const refusal = checkYearlyLimit(
-        past.map((p) => ({
-          rncpCode: p.rncp_code,
-          submittedAt: p.occurred_at.toISOString(),
-          wholeCertification: (p.payload as { wholeCertification?: boolean }).wholeCertification === true,
-        })),
-        { rncpCode: row.rncp_code, wholeCertification },
-        await projectPolicy(db, row),
-        new Date(),
-      );
+      const [blocks, acquired, policy] = await Promise.all([
+        db.selectFrom('skill_blocks').select('block_code').where('rncp_code', '=', row.rncp_code).execute(),
+        acquiredBlocksOf(db, row.candidate_id, row.rncp_code),
+        projectPolicy(db, row),
+      ]);
+      // After a partial validation, the remaining blocks are a request on skill blocks (not limited).
+      const wholeCertification = acquired.length === 0 && row.target_blocks.length === blocks.length;
+      const refusal = await reserveAdmissibilityRequest(db, row, {
+        wholeCertification,
+        policy,
+        now: new Date(),
+        replay: ctx.replay === true,
+      });
       if (refusal)
         throw new HttpError(409, refusal.code, refusal.message, {
           phase: live.phase,
           allowedActions: live.allowedActions,
         });
-      return { payload: {} as ActionPayloads[A] };
+      return {
+        payload: {} as ActionPayloads[A],
+        undo: () => releaseAdmissibilityRequest(db, row.id),
+      };
     }
     case 'assign-coach': {
       const b = body as ActionBody<'assign-coach'>;
@@ -209,4 +201,97 @@ export async function prepareAction<A extends Action>(
     default:
       return { payload: body as unknown as ActionPayloads[A] };
   }
+}
+
+/** Namespace of the per-candidate advisory locks of the yearly limit (first key of the pair). */
+const YEARLY_LIMIT_LOCK = 64_123;
+
+/**
+ * The yearly limit (R. 6412-3), checked and reserved atomically: under a per-candidate advisory lock
+ * (the candidate is the lower-cased e-mail, as creation makes a new candidate row each time), the
+ * requests of the Paris calendar year are read and, when the new one is allowed, it is written in the
+ * same transaction. Two requests at the same moment thus see each other: one waits for the other's
+ * reservation. The reservation is committed before the Update is sent (the workflow's journal writes
+ * to the same table), and `releaseAdmissibilityRequest` removes it if the Update does not go through.
+ * A replay (Idempotency-Key) of a request already reserved is not counted again.
+ */
+async function reserveAdmissibilityRequest(
+  db: Kysely<Database>,
+  row: Selectable<CandidaciesTable>,
+  opts: { wholeCertification: boolean; policy: Policy; now: Date; replay: boolean },
+) {
+  return db.transaction().execute(async (trx) => {
+    const { key } = await trx
+      .selectFrom('candidates')
+      .select(sql<string>`lower(email)`.as('key'))
+      .where('id', '=', row.candidate_id)
+      .executeTakeFirstOrThrow();
+    await sql`select pg_advisory_xact_lock(${YEARLY_LIMIT_LOCK}::integer, hashtext(${key}))`.execute(trx);
+    if (opts.replay) {
+      const reserved = await trx
+        .selectFrom('admissibility_requests')
+        .select('candidacy_id')
+        .where('candidacy_id', '=', row.id)
+        .executeTakeFirst();
+      if (reserved) return null;
+    }
+    const year = parisYear(opts.now);
+    const past = await trx
+      .selectFrom('admissibility_requests')
+      .select(['rncp_code', 'created_at', 'whole_certification'])
+      .where('candidate_key', '=', key)
+      .where('year', '=', year)
+      .where('candidacy_id', '!=', row.id)
+      .execute();
+    const refusal = checkYearlyLimit(
+      past.map((p) => ({
+        rncpCode: p.rncp_code,
+        submittedAt: p.created_at.toISOString(),
+        wholeCertification: p.whole_certification,
+      })),
+      { rncpCode: row.rncp_code, wholeCertification: opts.wholeCertification },
+      opts.policy,
+      opts.now,
+    );
+    if (refusal) return refusal;
+    const reservation = {
+      candidate_key: key,
+      rncp_code: row.rncp_code,
+      whole_certification: opts.wholeCertification,
+      year,
+      created_at: opts.now,
+    };
+    // One request per candidacy: a leftover of an attempt that never reached the workflow is replaced.
+    await trx
+      .insertInto('admissibility_requests')
+      .values({ candidacy_id: row.id, ...reservation })
+      .onConflict((oc) => oc.column('candidacy_id').doUpdateSet(reservation))
+      .execute();
+    return null;
+  });
+}
+
+/**
+ * Removes the reservation of a request the workflow did not accept, unless the journal holds the
+ * request (accepted after all, or by an earlier attempt). The candidacy row is locked first, as the
+ * journal activity does before writing the request: whichever comes second sees the other's write.
+ */
+async function releaseAdmissibilityRequest(db: Kysely<Database>, candidacyId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.selectFrom('candidacies').select('id').where('id', '=', candidacyId).forNoKeyUpdate().execute();
+    await trx
+      .deleteFrom('admissibility_requests')
+      .where('candidacy_id', '=', candidacyId)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('candidacy_events')
+              .select('candidacy_events.id')
+              .where('candidacy_events.candidacy_id', '=', candidacyId)
+              .where('candidacy_events.type', '=', 'admissibility_requested'),
+          ),
+        ),
+      )
+      .execute();
+  });
 }

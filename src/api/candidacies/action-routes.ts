@@ -83,7 +83,12 @@ export function candidacyActionRoutes(
           prepared.payload,
           { userId: actor.id, operatorId: actor.operatorId },
           key && actionUpdateId(actor.id, action, key, body),
-        );
+        ).catch(async (err: unknown) => {
+          // Refused or unanswered: what was written for it beforehand is removed (the refusal is
+          // still what the caller gets, even if the removal fails).
+          await prepared.undo?.().catch((undoErr: unknown) => req.log.error({ err: undoErr }, 'undo failed'));
+          throw err;
+        });
         await prepared.after?.();
         res.json(view);
       },

@@ -3,8 +3,14 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
 import type { Action } from '../../domain/phases.js';
-import type { Actor, CandidacyView } from '../../workflows/candidacy-types.js';
-import { ACTION_REFUSED, actionUpdates, stateQuery } from '../../workflows/messages.js';
+import {
+  ACTION_REFUSED,
+  actionUpdates,
+  stateQuery,
+  type ActionRefusedDetails,
+  type Actor,
+  type CandidacyView,
+} from '../../workflows/candidacy/contract.js';
 import { HttpError } from '../problem.js';
 
 /**
@@ -19,12 +25,17 @@ export async function runAction<A extends Action>(
   actor: Actor,
   /** Given, the Update is applied once per ID: a retried request gets the first answer. */
   updateId?: string,
+  updateTimeoutMs = 30_000,
 ): Promise<CandidacyView> {
   const handle = temporal.workflow.getHandle(workflowId);
+  const definition = actionUpdates[action];
   try {
-    return await handle.executeUpdate(
-      actionUpdates[action] as never,
-      { args: [{ payload, actor }], ...(updateId ? { updateId } : {}) } as never,
+    // Bounded: a candidacy whose worker is away answers 503 instead of holding the request.
+    return await temporal.connection.withDeadline(Date.now() + updateTimeoutMs, () =>
+      handle.executeUpdate(definition, {
+        args: [{ payload, actor }],
+        ...(updateId ? { updateId } : {}),
+      }),
     );
   } catch (err) {
     if (
@@ -32,13 +43,11 @@ export async function runAction<A extends Action>(
       err.cause instanceof ApplicationFailure &&
       err.cause.type === ACTION_REFUSED
     ) {
-      const details = (err.cause.details?.[0] ?? {}) as {
-        code?: string;
-        phase?: string;
-        allowedActions?: string[];
-      };
-      throw new HttpError(409, details.code ?? 'action_refused', err.cause.message, {
-        phase: details.phase,
+      // The refusal's details: its code, the phase (after any clock that fell due) and what
+      // is allowed now, plus what explains it (an implicit decision and its date, clocks due).
+      const { code, ...details } = (err.cause.details?.[0] ?? {}) as Partial<ActionRefusedDetails>;
+      throw new HttpError(409, code ?? 'action_refused', err.cause.message, {
+        ...details,
         allowedActions: details.allowedActions ?? [],
       });
     }

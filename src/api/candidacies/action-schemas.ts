@@ -6,9 +6,10 @@ import {
   TRANSFER_REASON_CODES,
   WITHDRAWAL_REASON_CODES,
 } from '../../domain/reason-codes.js';
+import { isoDateTime, text, uuid } from '../schemas/text.js';
+import { blockCode, rncpCode } from './schemas.js';
 
 const empty = z.object({}).strict();
-const isoDateTime = z.iso.datetime({ offset: true });
 
 /** Request bodies of `POST /api/candidacies/:id/<action>`, one per action. */
 export const ACTION_BODIES = {
@@ -17,15 +18,11 @@ export const ACTION_BODIES = {
       eligibilityChecked: z
         .literal(true)
         .meta({ description: 'Le conseiller atteste avoir vérifié l’éligibilité.' }),
-      rncpCode: z.string().regex(/^RNCP\d{3,6}$/),
+      rncpCode: rncpCode(),
       targetBlocks: z
-        .union([
-          z.literal('all'),
-          z
-            .array(z.string().regex(/^RNCP\d{3,6}BC\d{2}$/))
-            .min(1)
-            .max(30),
-        ])
+        .union([z.literal('all'), z.array(blockCode()).min(1).max(30)], {
+          error: 'Attendu : "all" ou une liste de codes de bloc (par exemple ["RNCP35830BC01"]).',
+        })
         .meta({ description: 'Un, plusieurs blocs, ou "all" pour la certification entière.' }),
       profile: z
         .object({ qualificationLevel: z.enum(QUALIFICATION_LEVELS), jobSituation: z.enum(JOB_SITUATIONS) })
@@ -49,10 +46,10 @@ export const ACTION_BODIES = {
     })
     .strict()
     .meta({ id: 'DecideAdmissibility' }),
-  'assign-coach': z.object({ coachOperatorId: z.uuid() }).strict().meta({ id: 'AssignCoach' }),
+  'assign-coach': z.object({ coachOperatorId: uuid() }).strict().meta({ id: 'AssignCoach' }),
   'log-coaching-session': z
     .object({
-      date: isoDateTime,
+      date: isoDateTime(),
       durationMinutes: z.number().int().min(5).max(600),
       modality: z.enum(COACHING_MODALITIES),
     })
@@ -61,14 +58,12 @@ export const ACTION_BODIES = {
   'submit-validation-file': empty.meta({ id: 'SubmitValidationFile' }),
   'schedule-jury': z
     .object({
-      sessionAt: isoDateTime,
+      sessionAt: isoDateTime(),
       modality: z.enum(['on_site', 'remote']),
-      place: z
-        .string()
-        .trim()
-        .min(3)
-        .max(300)
-        .meta({ description: 'Adresse du centre d’examen ou lien de la salle virtuelle.' }),
+      // One line: the convocation e-mail prints it on its « Lieu : » line.
+      place: text({ min: 3, max: 300 }).meta({
+        description: 'Adresse du centre d’examen ou lien de la salle virtuelle (une ligne).',
+      }),
     })
     .strict()
     .meta({ id: 'ScheduleJury' }),
@@ -76,7 +71,7 @@ export const ACTION_BODIES = {
     .object({
       outcome: z.enum(['full', 'partial', 'refused', 'absent', 'excused']),
       blocks: z
-        .array(z.object({ code: z.string().regex(/^RNCP\d{3,6}BC\d{2}$/), validated: z.boolean() }).strict())
+        .array(z.object({ code: blockCode(), validated: z.boolean() }).strict())
         .max(30)
         .default([]),
     })
@@ -87,7 +82,7 @@ export const ACTION_BODIES = {
     .strict()
     .meta({ id: 'Withdraw' }),
   'request-transfer': z
-    .object({ toOperatorId: z.uuid(), reason: z.enum(TRANSFER_REASON_CODES) })
+    .object({ toOperatorId: uuid(), reason: z.enum(TRANSFER_REASON_CODES) })
     .strict()
     .meta({ id: 'RequestTransfer' }),
   'accept-transfer': empty.meta({ id: 'AcceptTransfer' }),

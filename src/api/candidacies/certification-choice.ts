@@ -14,15 +14,69 @@ function invalid(path: string, code: string, message: string): HttpError {
   return new HttpError(400, 'validation_failed', message, { errors: [{ path, code, message }] });
 }
 
+/** A block a jury validated for this candidate: acquired for good, never examined again. */
+export interface AcquiredBlock {
+  code: string;
+  acquiredAt: string;
+  /** The candidacy whose jury validated it. */
+  candidacyId: string;
+}
+
+/** The blocks of a certification the candidate has acquired, by block code. */
+export async function acquiredBlocksOf(
+  db: Kysely<Database>,
+  candidateId: string,
+  rncpCode: string,
+): Promise<AcquiredBlock[]> {
+  const rows = await db
+    .selectFrom('acquired_blocks')
+    .select(['block_code', 'acquired_at', 'candidacy_id'])
+    .where('candidate_id', '=', candidateId)
+    .where('rncp_code', '=', rncpCode)
+    .orderBy('block_code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.block_code,
+    acquiredAt: r.acquired_at.toISOString(),
+    candidacyId: r.candidacy_id,
+  }));
+}
+
+/**
+ * The refusal of a choice that targets acquired blocks (409 `blocks_already_acquired`), naming them
+ * in French and listing them in `acquiredBlocks`; `extra` adds fields (the phase of an action).
+ */
+export function blocksAlreadyAcquired(
+  blocks: AcquiredBlock[],
+  titles: Map<string, string>,
+  extra: Record<string, unknown> = {},
+): HttpError {
+  const named = blocks.map((b) => {
+    const title = titles.get(b.code);
+    return title ? `${b.code} (« ${title} »)` : b.code;
+  });
+  const detail =
+    blocks.length === 1
+      ? `Le bloc ${named[0]} est déjà acquis par ce candidat : validé par un jury, il ne peut pas être examiné à nouveau.`
+      : `Les blocs ${named.slice(0, -1).join(', ')} et ${named.at(-1)} sont déjà acquis par ce candidat : validés par un jury, ils ne peuvent pas être examinés à nouveau.`;
+  return new HttpError(409, 'blocks_already_acquired', detail, { ...extra, acquiredBlocks: blocks });
+}
+
 /**
  * Checks a certification and target blocks against the project's offer: the certification
  * must be offered by the project, each block must belong to it; "all" means every block.
+ *
+ * For a known candidate, the blocks they acquired (validated by a jury, in any candidacy) are out of
+ * reach: targeting one is refused (409 `blocks_already_acquired`), "all" means every block not
+ * acquired, and a choice is on the whole certification only when nothing is acquired — the remaining
+ * blocks after a partial validation are a request on skill blocks, which R. 6412-3 does not limit.
  */
 export async function resolveCertificationChoice(
   db: Kysely<Database>,
   projectId: string,
   rncpCode: string,
   targetBlocks: string[] | 'all',
+  candidate?: { id: string; refusal?: Record<string, unknown> },
 ): Promise<CertificationChoice> {
   const certification = await db
     .selectFrom('certifications as c')
@@ -40,11 +94,13 @@ export async function resolveCertificationChoice(
   }
   const blocks = await db
     .selectFrom('skill_blocks')
-    .select('block_code')
+    .select(['block_code', 'title'])
     .where('rncp_code', '=', rncpCode)
     .execute();
   const known = new Set(blocks.map((b) => b.block_code));
-  const chosen = targetBlocks === 'all' ? [...known] : targetBlocks;
+  const acquired = candidate ? await acquiredBlocksOf(db, candidate.id, rncpCode) : [];
+  const acquiredCodes = new Set(acquired.map((b) => b.code));
+  const chosen = targetBlocks === 'all' ? [...known].filter((b) => !acquiredCodes.has(b)) : targetBlocks;
   if (new Set(chosen).size !== chosen.length) {
     throw invalid('body.targetBlocks', 'duplicate_block', 'Un bloc est cité deux fois.');
   }
@@ -58,10 +114,26 @@ export async function resolveCertificationChoice(
       })),
     });
   }
+  const again = acquired.filter((b) => chosen.includes(b.code));
+  if (again.length) {
+    throw blocksAlreadyAcquired(
+      again,
+      new Map(blocks.map((b) => [b.block_code, b.title])),
+      candidate?.refusal,
+    );
+  }
+  if (!chosen.length) {
+    throw new HttpError(
+      409,
+      'no_blocks_left',
+      'Ce candidat a déjà acquis tous les blocs de cette certification : il n’en reste aucun à viser.',
+      { ...candidate?.refusal, acquiredBlocks: acquired },
+    );
+  }
   return {
     rncpCode,
     targetBlocks: [...chosen].sort(),
-    wholeCertification: chosen.length === known.size,
+    wholeCertification: acquired.length === 0 && chosen.length === known.size,
     certifierOperatorId: certification.certifier_operator_id,
     silenceRule: certification.silence_rule === 'rejected' ? 'rejected' : 'admissible',
   };

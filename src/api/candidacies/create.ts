@@ -64,7 +64,12 @@ export async function createCandidacy(
   }
 
   const candidacyId = randomUUID();
-  const input = await prepareEnrolment(db, { ...enrolmentFields(body), candidacyId, createdBy: actor });
+  const input = await prepareEnrolment(db, {
+    ...enrolmentFields(body),
+    candidacyId,
+    createdBy: actor,
+    ...(link ? { candidateId: link.candidateId } : {}),
+  });
   const candidateId = link?.candidateId ?? randomUUID();
   try {
     await db.transaction().execute(async (trx) => {

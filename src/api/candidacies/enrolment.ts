@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { assignArm, type ExperimentArm } from '../../domain/arm.js';
 import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../domain/policy.js';
 import type { CandidateProfile } from '../../domain/profile.js';
-import type { Actor, CandidacyInput } from '../../workflows/candidacy-types.js';
+import type { Actor, CandidacyInput } from '../../workflows/candidacy/contract.js';
 import { HttpError } from '../problem.js';
 import { resolveCertificationChoice } from './certification-choice.js';
 
@@ -14,6 +14,8 @@ interface EnrolmentRequest {
   targetBlocks: string[];
   profile: CandidateProfile;
   createdBy: Actor;
+  /** A known candidate (a follow-up): the blocks they acquired cannot be targeted again. */
+  candidateId?: string;
 }
 
 function invalid(path: string, code: string, message: string): HttpError {
@@ -33,7 +35,13 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
     .executeTakeFirst();
   if (!project) throw invalid('body.projectId', 'unknown_project', 'Projet inconnu.');
 
-  const choice = await resolveCertificationChoice(db, req.projectId, req.rncpCode, req.targetBlocks);
+  const choice = await resolveCertificationChoice(
+    db,
+    req.projectId,
+    req.rncpCode,
+    req.targetBlocks,
+    req.candidateId ? { id: req.candidateId } : undefined,
+  );
 
   // The advice operator: the caller's own when it plays that role in the project, else the project's.
   const adviceOperators = await db

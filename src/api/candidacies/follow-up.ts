@@ -1,11 +1,13 @@
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
 import type { AuthenticatedUser } from '../auth.js';
 import { HttpError } from '../problem.js';
+import { acquiredBlocksOf } from './certification-choice.js';
 import { createCandidacy, type CreateDeps } from './create.js';
 
 /**
  * After a partial result, opens a new candidacy for the remaining blocks, linked to the first
  * one and for the same candidate. Idempotent: a second call returns the same follow-up.
+ * The blocks the candidate acquired (this jury's or an earlier one's) are never targeted again.
  */
 export async function openFollowUp(
   deps: CreateDeps,
@@ -54,6 +56,18 @@ export async function openFollowUp(
       { phase: parent.phase },
     );
   }
+  const acquired = new Set(
+    (await acquiredBlocksOf(db, parent.candidate_id, parent.rncp_code)).map((b) => b.code),
+  );
+  const remaining = payload.remainingBlocks.filter((b) => !acquired.has(b));
+  if (!remaining.length) {
+    throw new HttpError(
+      409,
+      'no_blocks_left',
+      'Les blocs restants de ce parcours sont déjà acquis par le candidat : aucun parcours complémentaire n’est nécessaire.',
+      { phase: parent.phase },
+    );
+  }
   const level = QUALIFICATION_LEVELS.find((l) => l === parent.qualification_level) ?? 'none';
   const situation = JOB_SITUATIONS.find((s) => s === parent.job_situation) ?? 'employed';
   const created = await createCandidacy(
@@ -62,7 +76,7 @@ export async function openFollowUp(
     {
       projectId: parent.project_id,
       rncpCode: parent.rncp_code,
-      targetBlocks: payload.remainingBlocks,
+      targetBlocks: remaining,
       candidate: {
         firstName: parent.first_name,
         lastName: parent.last_name,

@@ -2,10 +2,11 @@ import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { CandidacyRow, Database } from '../../db/schema.js';
-import type { CandidacyView } from '../../workflows/candidacy-types.js';
-import { stateQuery } from '../../workflows/messages.js';
+import type { CandidacyView } from '../../workflows/candidacy/contract.js';
+import { stateQuery } from '../../workflows/candidacy/contract.js';
 import { personalDataAllowed, visibleTo } from '../access.js';
 import type { AuthenticatedUser } from '../auth.js';
+import { acquiredBlocksOf, type AcquiredBlock } from './certification-choice.js';
 import type { listQuerySchema } from './schemas.js';
 
 export function toSummary(row: CandidacyRow) {
@@ -30,7 +31,8 @@ export function toSummary(row: CandidacyRow) {
 /**
  * The read model joined with the live workflow state (a Query; null if Temporal does not
  * answer, or when `withLive` is false). The candidate's identity and contact details only for
- * the operators working with them now; others get the candidate's id alone.
+ * the operators working with them now; others get the candidate's id alone. `acquiredBlocks`: the
+ * blocks of this certification the candidate acquired (validated by a jury, in any candidacy).
  */
 export async function getCandidacy(
   db: Kysely<Database>,
@@ -39,11 +41,10 @@ export async function getCandidacy(
   user: AuthenticatedUser,
   { withLive = true }: { withLive?: boolean } = {},
 ) {
-  const candidate = await db
-    .selectFrom('candidates')
-    .selectAll()
-    .where('id', '=', row.candidate_id)
-    .executeTakeFirstOrThrow();
+  const [candidate, acquiredBlocks] = await Promise.all([
+    db.selectFrom('candidates').selectAll().where('id', '=', row.candidate_id).executeTakeFirstOrThrow(),
+    acquiredBlocksOf(db, row.candidate_id, row.rncp_code),
+  ]);
   let live: CandidacyView | null = null;
   if (withLive) {
     try {
@@ -68,6 +69,7 @@ export async function getCandidacy(
           jobSituation: candidate.job_situation,
         }
       : { id: candidate.id },
+    acquiredBlocks,
     live,
   };
 }
@@ -105,13 +107,35 @@ export async function listCandidacies(
       .executeTakeFirstOrThrow(),
   ]);
   const matching = Number(count.n);
+  const [named, acquired] = await Promise.all([withNames(db, user, rows), acquiredByCandidacy(db, rows)]);
   return {
-    items: await withNames(db, user, rows),
+    items: named.map((item, i) => ({ ...item, acquiredBlocks: acquired[i]! })),
     total: Math.min(matching, LIST_TOTAL_CAP),
     totalCapped: matching > LIST_TOTAL_CAP,
     limit: q.limit,
     offset: q.offset,
   };
+}
+
+/** For each row, the blocks of its certification its candidate acquired: one query for the page. */
+async function acquiredByCandidacy(db: Kysely<Database>, rows: CandidacyRow[]): Promise<AcquiredBlock[][]> {
+  const found = rows.length
+    ? await db
+        .selectFrom('acquired_blocks')
+        .select(['candidate_id', 'rncp_code', 'block_code', 'acquired_at', 'candidacy_id'])
+        .where('candidate_id', 'in', [...new Set(rows.map((r) => r.candidate_id))])
+        .orderBy('block_code')
+        .execute()
+    : [];
+  return rows.map((r) =>
+    found
+      .filter((a) => a.candidate_id === r.candidate_id && a.rncp_code === r.rncp_code)
+      .map((a) => ({
+        code: a.block_code,
+        acquiredAt: a.acquired_at.toISOString(),
+        candidacyId: a.candidacy_id,
+      })),
+  );
 }
 
 /** Summaries, with the candidate's name for the rows where the caller may see it. */

@@ -2,18 +2,30 @@ import { z } from 'zod';
 import { EXPERIMENT_ARMS } from '../../domain/arm.js';
 import { PHASES } from '../../domain/phases.js';
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
+import { idempotencyKeySchema } from '../idempotency-key.js';
+import { code, email, plainString, text, uuid } from '../schemas/text.js';
 
 const CURRENT_YEAR = new Date().getUTCFullYear();
 
+/** A certification's code in the RNCP (national register), e.g. RNCP35830. */
+export function rncpCode() {
+  return code(/^RNCP\d{3,6}$/, 'Code RNCP attendu, par exemple RNCP35830.');
+}
+
+/** A skill block's code, e.g. RNCP35830BC01. */
+export function blockCode() {
+  return code(/^RNCP\d{3,6}BC\d{2}$/, 'Code de bloc attendu, par exemple RNCP35830BC01.');
+}
+
 export const candidateInputSchema = z
   .object({
-    firstName: z.string().trim().min(1).max(100),
-    lastName: z.string().trim().min(1).max(100),
-    email: z.email().max(254),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 .()-]{6,20}$/, 'Numéro de téléphone invalide'),
+    firstName: text({ max: 100 }),
+    lastName: text({ max: 100 }),
+    email: email(),
+    phone: text({ max: 20 }).regex(
+      /^\+?[0-9 .()-]{6,20}$/,
+      'Numéro de téléphone invalide : chiffres, espaces, points, tirets, parenthèses et « + » en tête.',
+    ),
     birthYear: z
       .number()
       .int()
@@ -31,33 +43,27 @@ export const candidateInputSchema = z
 
 export const createCandidacySchema = z
   .object({
-    projectId: z.uuid(),
+    projectId: uuid(),
     candidate: candidateInputSchema,
-    rncpCode: z
-      .string()
-      .regex(/^RNCP\d{3,6}$/, 'Code RNCP attendu, par exemple RNCP35830')
-      .meta({ example: 'RNCP35830' }),
+    rncpCode: rncpCode().meta({ example: 'RNCP35830' }),
     targetBlocks: z
-      .array(z.string().regex(/^RNCP\d{3,6}BC\d{2}$/, 'Code de bloc attendu, par exemple RNCP35830BC01'))
+      .array(blockCode())
       .min(1)
       .max(30)
-      .refine((blocks) => new Set(blocks).size === blocks.length, 'Un bloc est cité deux fois'),
+      .refine((blocks) => new Set(blocks).size === blocks.length, 'Un bloc est cité deux fois.'),
   })
   .strict()
   .meta({ id: 'CreateCandidacy' });
 export type CreateCandidacyBody = z.infer<typeof createCandidacySchema>;
 
 export const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(8)
-    .max(200)
+  'idempotency-key': idempotencyKeySchema
     .optional()
     .meta({ description: 'Rejouer la même requête avec la même clé ne crée qu’une candidature.' }),
 });
 
 export const actionIdempotencyHeaders = z.object({
-  'idempotency-key': z.string().min(8).max(200).optional().meta({
+  'idempotency-key': idempotencyKeySchema.optional().meta({
     description:
       'Rejouer la même action (même corps) avec la même clé ne l’applique qu’une fois et renvoie la même réponse, par exemple après une coupure réseau ou une réponse 503.',
   }),
@@ -103,12 +109,12 @@ export const candidacyDetailSchema = candidacySummarySchema
 
 export const listQuerySchema = z
   .object({
-    projectId: z.uuid().optional(),
+    projectId: uuid().optional(),
     phase: z.enum(PHASES).optional(),
-    operatorId: z.uuid().optional(),
-    rncpCode: z.string().max(20).optional(),
+    operatorId: uuid().optional(),
+    rncpCode: plainString({ max: 20 }).optional(),
     arm: z.enum(EXPERIMENT_ARMS).optional(),
-    waitingOn: z.string().max(100).optional(),
+    waitingOn: plainString({ max: 100 }).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
-import type { CandidacyInput } from '../../workflows/candidacy-types.js';
+import { RULES_VERSION } from '../../domain/candidacy/rules-version.js';
+import type { CandidacyInput } from '../../workflows/candidacy/contract.js';
+import { candidacy } from '../../workflows/candidacy/workflow.js';
 import {
   CertificationCode,
   ExperimentArm,
@@ -15,8 +17,12 @@ export function candidacyWorkflowId(candidacyId: string): string {
 }
 
 /**
- * Starts (or finds) the candidacy workflow. Idempotent: an already running workflow with the
- * same id is reused, and a closed one is never started again for the same candidacy.
+ * Starts (or finds) the candidacy workflow, typed by its function. Idempotent: an already
+ * running workflow with the same id is reused, and a closed one is never started again for
+ * the same candidacy. A new candidacy gets today's rules version, fixed for its whole life.
+ *
+ * The static summary and details hold only facts that never change (the certification and
+ * blocks may change at `record-information`: they are in the current details).
  */
 export async function startCandidacyWorkflow(
   client: Client,
@@ -24,19 +30,20 @@ export async function startCandidacyWorkflow(
   input: CandidacyInput,
 ): Promise<void> {
   const i = input.initial;
-  await client.workflow.start('candidacy', {
+  await client.workflow.start(candidacy, {
     workflowId: candidacyWorkflowId(input.candidacyId),
     taskQueue,
-    args: [input],
+    args: [{ rulesVersion: RULES_VERSION, ...input }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    staticSummary: `Candidature VAE ${input.candidacyId.slice(0, 8)} — ${i.rncpCode}, ${i.targetBlocks.length} bloc(s) visé(s), groupe ${input.arm}`,
+    staticSummary: `Candidature VAE ${input.candidacyId.slice(0, 8)} — projet ${input.projectId.slice(0, 8)}, groupe ${input.arm}`,
+    // One paragraph per line: a single newline would join them in the UI's markdown.
     staticDetails: [
       `**Candidature** : ${input.candidacyId}`,
       `**Projet** : ${input.projectId}`,
-      `**Certification** : ${i.rncpCode} — blocs ${i.targetBlocks.join(', ')}`,
-      `**Certificateur** : ${i.certifierOperatorId} (silence vaut ${i.silenceRule === 'admissible' ? 'recevabilité' : 'rejet'})`,
-    ].join('\n'),
+      `**Groupe d’expérimentation** : ${input.arm}`,
+      `**Version des règles** : ${input.rulesVersion ?? RULES_VERSION}`,
+    ].join('\n\n'),
     typedSearchAttributes: [
       { key: VaeStage, value: 'identified' },
       { key: WaitingOn, value: `advice:${i.adviceOperatorId}` },

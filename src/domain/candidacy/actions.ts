@@ -61,7 +61,11 @@ export function judgeAction(
   if (!refusal || fired.length === 0 || validateAction(state, req, policy, now) !== null) {
     return { refusal, settled };
   }
-  const clocks = fired.map((f) => ({ type: f.transition.type, dueAt: f.timer.dueAt, summary: f.transition.summary }));
+  const clocks = fired.map((f) => ({
+    type: f.transition.type,
+    dueAt: f.timer.dueAt,
+    summary: f.transition.summary,
+  }));
   const last = clocks[clocks.length - 1]!;
   const explained = refusal.details?.implicitDecision !== undefined;
   return {

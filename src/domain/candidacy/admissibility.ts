@@ -112,14 +112,21 @@ export const admissibility: Area<AdmissibilityPayloads, AdmissibilityClock> = {
     },
     'mark-incomplete': {
       validate: (_s, p) =>
-        p.missingItems.length === 0 ? refuse('no_missing_items', 'Indiquez au moins une pièce manquante.') : null,
+        p.missingItems.length === 0
+          ? refuse('no_missing_items', 'Indiquez au moins une pièce manquante.')
+          : null,
       explainRefusal: implicitDecisionTaken,
       apply(s, p, { policy, now }, emails) {
         const a = s.admissibility!;
         a.clock = pauseClock(a.clock, now);
         const dueAt = addDuration(now, policy.incompleteFileCompletionDelay).toISOString();
         s.phase = 'admissibility_incomplete';
-        s.incomplete = { since: now.toISOString(), dueAt, missingItems: [...p.missingItems], reminderSent: false };
+        s.incomplete = {
+          since: now.toISOString(),
+          dueAt,
+          missingItems: [...p.missingItems],
+          reminderSent: false,
+        };
         const data = { dueAt, missingItems: p.missingItems };
         emails.push(
           { template: 'candidate.file_incomplete', to: 'candidate', data },
@@ -127,7 +134,11 @@ export const admissibility: Area<AdmissibilityPayloads, AdmissibilityClock> = {
         );
         return {
           type: 'admissibility_incomplete',
-          payload: { missingItems: p.missingItems, completionDueAt: dueAt, clockRemainingMs: a.clock.remainingMs },
+          payload: {
+            missingItems: p.missingItems,
+            completionDueAt: dueAt,
+            clockRemainingMs: a.clock.remainingMs,
+          },
           summary: 'Dossier déclaré incomplet : délai suspendu',
         };
       },
@@ -234,7 +245,8 @@ export const admissibility: Area<AdmissibilityPayloads, AdmissibilityClock> = {
     },
     'incomplete-lapse': {
       deadline: 'incomplete-file',
-      dueAt: (s) => (s.incomplete && s.phase === 'admissibility_incomplete' ? new Date(s.incomplete.dueAt) : null),
+      dueAt: (s) =>
+        s.incomplete && s.phase === 'admissibility_incomplete' ? new Date(s.incomplete.dueAt) : null,
       summary: (_s, policy, due) =>
         `Délai de complétude : ${formatDurationFr(policy.incompleteFileCompletionDelay)}, échéance ${parisDay(due)}`,
       apply(s, _policy, _at, emails) {

@@ -89,7 +89,8 @@ export function activeDeadlines(state: CandidacyState, policy: Policy): Deadline
   for (const rule of Object.values(CLOCK_RULES)) {
     if (!rule.deadline) continue;
     const due = rule.dueAt(state, policy);
-    if (due) running.push({ name: rule.deadline, label: DEADLINE_LABELS[rule.deadline], dueAt: due.toISOString() });
+    if (due)
+      running.push({ name: rule.deadline, label: DEADLINE_LABELS[rule.deadline], dueAt: due.toISOString() });
   }
   for (const rule of DEADLINE_RULES) {
     const due = rule.dueAt(state, policy);
@@ -113,7 +114,9 @@ export function activeDeadlines(state: CandidacyState, policy: Policy): Deadline
 }
 
 /** The next running deadline: what `NextDeadline`, the read model and the inbox order use. */
-export function nextRunningDeadline(deadlines: DeadlineView[]): (DeadlineView & { dueAt: string }) | undefined {
+export function nextRunningDeadline(
+  deadlines: DeadlineView[],
+): (DeadlineView & { dueAt: string }) | undefined {
   return deadlines.find((d): d is DeadlineView & { dueAt: string } => d.dueAt !== null);
 }
 

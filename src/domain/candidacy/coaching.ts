@@ -91,7 +91,10 @@ export const coaching: Area<CoachingPayloads, CoachingClock> = {
       validate(_s, p, { now }) {
         const at = Date.parse(p.date);
         if (Number.isNaN(at) || at > now.getTime() + 60_000) {
-          return refuse('session_in_future', 'Une séance d’accompagnement ne peut être saisie qu’une fois tenue.');
+          return refuse(
+            'session_in_future',
+            'Une séance d’accompagnement ne peut être saisie qu’une fois tenue.',
+          );
         }
         return null;
       },
@@ -134,8 +137,16 @@ export const coaching: Area<CoachingPayloads, CoachingClock> = {
         };
         setResponsible(s, s.certifierOperatorId, 'certifier');
         emails.push(
-          { template: 'candidate.validation_file_received', to: 'candidate', data: { juryDeadlineAt: deadlineAt } },
-          { template: 'certifier.validation_file_submitted', to: 'certifier', data: { juryDeadlineAt: deadlineAt } },
+          {
+            template: 'candidate.validation_file_received',
+            to: 'candidate',
+            data: { juryDeadlineAt: deadlineAt },
+          },
+          {
+            template: 'certifier.validation_file_submitted',
+            to: 'certifier',
+            data: { juryDeadlineAt: deadlineAt },
+          },
         );
         return {
           type: 'validation_file_submitted',

@@ -17,7 +17,9 @@ export const intake: Area<IntakePayloads, never> = {
   actions: {
     'record-information': {
       validate: (_s, p) =>
-        p.targetBlocks.length === 0 ? refuse('no_blocks', 'Au moins un bloc de compétences doit être visé.') : null,
+        p.targetBlocks.length === 0
+          ? refuse('no_blocks', 'Au moins un bloc de compétences doit être visé.')
+          : null,
       apply(s, p, _ctx, emails) {
         s.phase = 'informed';
         s.rncpCode = p.rncpCode;

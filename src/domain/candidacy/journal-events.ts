@@ -61,7 +61,12 @@ export interface JournalPayloads {
     reason: string;
     dueAt: string;
   };
-  transfer_accepted: { fromOperatorId: string; toOperatorId: string; role: OperatorRole; requestedAt: string };
+  transfer_accepted: {
+    fromOperatorId: string;
+    toOperatorId: string;
+    role: OperatorRole;
+    requestedAt: string;
+  };
   transfer_escalated: { fromOperatorId: string; toOperatorId: string; role: OperatorRole } & ClockStamp;
   /** An e-mail that can never be sent (unknown recipient, invalid data): the path goes on. */
   email_failed: { template: string; recipientKind: string; code: string; reason: string };

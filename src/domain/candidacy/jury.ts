@@ -9,7 +9,8 @@ export interface JuryPayloads {
   'schedule-jury': { sessionAt: string; modality: JuryModality; place: string };
 }
 
-export type JuryClock = 'jury-escalation' | 'jury-deadline' | 'jury-reminder' | 'jury-held' | 'result-reminder';
+export type JuryClock =
+  'jury-escalation' | 'jury-deadline' | 'jury-reminder' | 'jury-held' | 'result-reminder';
 
 export const jury: Area<JuryPayloads, JuryClock> = {
   actions: {
@@ -44,7 +45,12 @@ export const jury: Area<JuryPayloads, JuryClock> = {
         emails.push({
           template: 'candidate.jury_convocation',
           to: 'candidate',
-          data: { sessionAt: j.session.at, modality: j.session.modality, place: j.session.place, rescheduled },
+          data: {
+            sessionAt: j.session.at,
+            modality: j.session.modality,
+            place: j.session.place,
+            rescheduled,
+          },
         });
         return {
           type: rescheduled ? 'jury_rescheduled' : 'jury_scheduled',
@@ -70,13 +76,20 @@ export const jury: Area<JuryPayloads, JuryClock> = {
           to: 'certifier',
           data: { juryDeadlineAt: s.jury!.deadlineAt },
         });
-        return { type: 'jury_escalated', payload: {}, summary: 'Alerte : jury non programmé', reminder: true };
+        return {
+          type: 'jury_escalated',
+          payload: {},
+          summary: 'Alerte : jury non programmé',
+          reminder: true,
+        };
       },
     },
     'jury-deadline': {
       deadline: 'jury-deadline',
       dueAt: (s) =>
-        s.jury && s.phase === 'validation_file_submitted' && !s.jury.deadlineMissed ? new Date(s.jury.deadlineAt) : null,
+        s.jury && s.phase === 'validation_file_submitted' && !s.jury.deadlineMissed
+          ? new Date(s.jury.deadlineAt)
+          : null,
       summary: (_s, _p, due) => `Jury avant le ${parisDay(due)} (fin du 3e mois)`,
       apply(s, _policy, _at, emails) {
         s.jury!.deadlineMissed = true;
@@ -94,7 +107,8 @@ export const jury: Area<JuryPayloads, JuryClock> = {
         s.jury?.session && s.phase === 'jury_scheduled' && !s.jury.session.reminderSent
           ? subtractDuration(new Date(s.jury.session.at), policy.juryReminderBefore)
           : null,
-      summary: (_s, policy) => `Rappel au candidat : jury dans ${formatDurationFr(policy.juryReminderBefore)}`,
+      summary: (_s, policy) =>
+        `Rappel au candidat : jury dans ${formatDurationFr(policy.juryReminderBefore)}`,
       apply(s, _policy, _at, emails) {
         const session = s.jury!.session!;
         session.reminderSent = true;
@@ -117,7 +131,11 @@ export const jury: Area<JuryPayloads, JuryClock> = {
       summary: (_s, _p, due) => `Session de jury le ${parisDay(due)}`,
       apply(s) {
         s.phase = 'jury_held';
-        return { type: 'jury_held', payload: { sessionAt: s.jury!.session!.at }, summary: 'Session de jury tenue' };
+        return {
+          type: 'jury_held',
+          payload: { sessionAt: s.jury!.session!.at },
+          summary: 'Session de jury tenue',
+        };
       },
     },
     'result-reminder': {
@@ -130,7 +148,10 @@ export const jury: Area<JuryPayloads, JuryClock> = {
       apply(s, policy, _at, emails) {
         const session = s.jury!.session!;
         session.resultReminderSent = true;
-        const resultDueAt = addDuration(new Date(session.at), policy.resultNotificationDeadline).toISOString();
+        const resultDueAt = addDuration(
+          new Date(session.at),
+          policy.resultNotificationDeadline,
+        ).toISOString();
         emails.push({
           template: 'certifier.result_reminder',
           to: 'certifier',
@@ -150,7 +171,9 @@ export const jury: Area<JuryPayloads, JuryClock> = {
       // Still shown (overdue) once the missed deadline was reported.
       name: 'jury-deadline',
       dueAt: (s) =>
-        s.jury && s.phase === 'validation_file_submitted' && s.jury.deadlineMissed ? new Date(s.jury.deadlineAt) : null,
+        s.jury && s.phase === 'validation_file_submitted' && s.jury.deadlineMissed
+          ? new Date(s.jury.deadlineAt)
+          : null,
     },
     {
       name: 'result-notification',

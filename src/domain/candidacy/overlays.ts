@@ -68,7 +68,8 @@ export const overlays: Area<OverlayPayloads, OverlayClock> = {
         // A contested "not started" abandonment gets a new start window.
         if (!c.startedAt) c.startDueAt = addDuration(now, policy.coachingStartDeadline).toISOString();
         emails.push({ template: 'candidate.abandonment_contested', to: 'candidate', data: {} });
-        if (s.coachOperatorId) emails.push({ template: 'coach.abandonment_contested', to: 'coach', data: {} });
+        if (s.coachOperatorId)
+          emails.push({ template: 'coach.abandonment_contested', to: 'coach', data: {} });
         return { type: 'abandonment_contested', payload: {}, summary: 'Abandon contesté : parcours repris' };
       },
     },

@@ -54,5 +54,9 @@ export const CLOCK_RULES: { [K in ClockKind]: ClockRule } = {
   ...transfer.clocks,
 };
 
-export const DEADLINE_RULES: DeadlineRule[] = AREAS.flatMap((a) => ('deadlines' in a ? (a.deadlines ?? []) : []));
-export const SUSPENDED_RULES: SuspendedRule[] = AREAS.flatMap((a) => ('suspended' in a ? (a.suspended ?? []) : []));
+export const DEADLINE_RULES: DeadlineRule[] = AREAS.flatMap((a) =>
+  'deadlines' in a ? (a.deadlines ?? []) : [],
+);
+export const SUSPENDED_RULES: SuspendedRule[] = AREAS.flatMap((a) =>
+  'suspended' in a ? (a.suspended ?? []) : [],
+);

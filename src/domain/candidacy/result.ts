@@ -21,7 +21,9 @@ function validateJuryResult(
   const given = new Set(p.blocks.map((b) => b.code));
   const validated = p.blocks.filter((b) => b.validated).length;
   if (p.outcome === 'absent' || p.outcome === 'excused') {
-    return validated > 0 ? refuse('inconsistent_result', 'Un candidat absent ou excusé ne peut valider de bloc.') : null;
+    return validated > 0
+      ? refuse('inconsistent_result', 'Un candidat absent ou excusé ne peut valider de bloc.')
+      : null;
   }
   if (given.size !== targeted.size || [...given].some((c) => !targeted.has(c))) {
     return refuse(
@@ -65,7 +67,9 @@ export const result: Area<ResultPayloads, never> = {
         }
         const validated = new Set(blocks.filter((b) => b.validated).map((b) => b.code));
         s.blocks = s.blocks.map((b) =>
-          b.status === 'targeted' ? { code: b.code, status: validated.has(b.code) ? 'validated' : 'not_validated' } : b,
+          b.status === 'targeted'
+            ? { code: b.code, status: validated.has(b.code) ? 'validated' : 'not_validated' }
+            : b,
         );
         s.phase = 'result';
         s.result = { outcome, decidedAt: now.toISOString() };

@@ -101,7 +101,11 @@ export const refuse = (code: string, message: string, details?: Record<string, u
   ...(details ? { details } : {}),
 });
 
-export function setResponsible(s: CandidacyState, operatorId: string, role: CandidacyState['responsibleRole']) {
+export function setResponsible(
+  s: CandidacyState,
+  operatorId: string,
+  role: CandidacyState['responsibleRole'],
+) {
   s.responsibleOperatorId = operatorId;
   s.responsibleRole = role;
 }

@@ -22,7 +22,14 @@ export const transfer: Area<TransferPayloads, TransferClock> = {
         const dueAt = addDuration(now, policy.transferAcceptanceDelay).toISOString();
         const from = s.responsibleOperatorId;
         const role = s.responsibleRole;
-        s.transfer = { fromOperatorId: from, toOperatorId: p.toOperatorId, role, reason: p.reason, requestedAt: now.toISOString(), dueAt };
+        s.transfer = {
+          fromOperatorId: from,
+          toOperatorId: p.toOperatorId,
+          role,
+          reason: p.reason,
+          requestedAt: now.toISOString(),
+          dueAt,
+        };
         emails.push({
           template: 'operator.transfer_requested',
           to: { operatorId: p.toOperatorId },
@@ -59,13 +66,24 @@ export const transfer: Area<TransferPayloads, TransferClock> = {
         const data = { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role };
         emails.push(
           { template: 'operator.transfer_accepted', to: { operatorId: tr.fromOperatorId }, data },
-          { template: 'candidate.transfer_accepted', to: 'candidate', data: { toOperatorId: tr.toOperatorId, role: tr.role } },
+          {
+            template: 'candidate.transfer_accepted',
+            to: 'candidate',
+            data: { toOperatorId: tr.toOperatorId, role: tr.role },
+          },
         );
         return {
           type: 'transfer_accepted',
           payload: { ...data, requestedAt: tr.requestedAt },
           summary: 'Transfert accepté',
-          handoff: { kind: 'transfer', role: tr.role, fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, reason: tr.reason, status: 'accepted' },
+          handoff: {
+            kind: 'transfer',
+            role: tr.role,
+            fromOperatorId: tr.fromOperatorId,
+            toOperatorId: tr.toOperatorId,
+            reason: tr.reason,
+            status: 'accepted',
+          },
         };
       },
     },
@@ -78,7 +96,12 @@ export const transfer: Area<TransferPayloads, TransferClock> = {
       apply(s, _policy, _at, emails) {
         const tr = s.transfer!;
         s.transfer = null;
-        const data = { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role, dueAt: tr.dueAt };
+        const data = {
+          fromOperatorId: tr.fromOperatorId,
+          toOperatorId: tr.toOperatorId,
+          role: tr.role,
+          dueAt: tr.dueAt,
+        };
         // The candidacy stays where it was; the project lead arbitrates, and both sides hear of it.
         emails.push({ template: 'lead.transfer_escalated', to: 'lead', data });
         for (const operatorId of [tr.fromOperatorId, tr.toOperatorId]) {
@@ -88,7 +111,14 @@ export const transfer: Area<TransferPayloads, TransferClock> = {
           type: 'transfer_escalated',
           payload: { fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, role: tr.role },
           summary: 'Transfert non accepté : escalade au porteur de projet',
-          handoff: { kind: 'transfer', role: tr.role, fromOperatorId: tr.fromOperatorId, toOperatorId: tr.toOperatorId, reason: tr.reason, status: 'escalated' },
+          handoff: {
+            kind: 'transfer',
+            role: tr.role,
+            fromOperatorId: tr.fromOperatorId,
+            toOperatorId: tr.toOperatorId,
+            reason: tr.reason,
+            status: 'escalated',
+          },
         };
       },
     },

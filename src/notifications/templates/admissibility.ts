@@ -1,5 +1,5 @@
 import { INADMISSIBILITY_REASON_CODES, MISSING_ITEM_CODES } from '../../domain/codes.js';
-import { layout } from '../layout.js';
+import { candidateEmail, operatorEmail } from '../layout.js';
 import {
   blocksLabel,
   candidacySummary,
@@ -84,7 +84,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'candidate.admissibility_requested': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const rule = optionalOneOf(ctx.data, 'silenceRule', SILENCE_RULES);
-    return layout('Votre demande de recevabilité a été transmise', greeting(ctx), {
+    return candidateEmail('Votre demande de recevabilité a été transmise', greeting(ctx), {
       paragraphs: [
         `Votre demande de recevabilité pour la certification ${certificationLabel(ctx)} a été transmise au certificateur.`,
         `Le certificateur doit se prononcer au plus tard le ${dateFr(dueAt)}. ${silenceForCandidate(rule)}`,
@@ -97,7 +97,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'certifier.admissibility_requested': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const rule = requireOneOf(ctx.data, 'silenceRule', SILENCE_RULES);
-    return layout(`Demande de recevabilité à examiner avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return operatorEmail(`Demande de recevabilité à examiner avant le ${dateFr(dueAt)}`, greeting(ctx), {
       paragraphs: [
         'Une nouvelle demande de recevabilité vous a été transmise.',
         candidacySummary(ctx),
@@ -115,22 +115,26 @@ export const ADMISSIBILITY_TEMPLATES = {
   'certifier.admissibility_warning': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const rule = requireOneOf(ctx.data, 'silenceRule', SILENCE_RULES);
-    return layout(`Rappel : décision de recevabilité attendue avant le ${dateFr(dueAt)}`, greeting(ctx), {
-      paragraphs: [
-        `La date limite pour vous prononcer sur la demande de recevabilité ci-dessous approche : le ${dateFr(dueAt)}.`,
-        candidacySummary(ctx),
-        silenceForCertifier(rule),
-      ],
-      closing: [
-        'Merci d’enregistrer votre décision dans Parcours VAE avant cette date : recevable, non recevable (motifs à l’appui) ou dossier incomplet.',
-      ],
-    });
+    return operatorEmail(
+      `Rappel : décision de recevabilité attendue avant le ${dateFr(dueAt)}`,
+      greeting(ctx),
+      {
+        paragraphs: [
+          `La date limite pour vous prononcer sur la demande de recevabilité ci-dessous approche : le ${dateFr(dueAt)}.`,
+          candidacySummary(ctx),
+          silenceForCertifier(rule),
+        ],
+        closing: [
+          'Merci d’enregistrer votre décision dans Parcours VAE avant cette date : recevable, non recevable (motifs à l’appui) ou dossier incomplet.',
+        ],
+      },
+    );
   },
 
   'candidate.file_incomplete': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const items = missingItems(ctx);
-    return layout(`Dossier incomplet : pièces à fournir avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return candidateEmail(`Dossier incomplet : pièces à fournir avant le ${dateFr(dueAt)}`, greeting(ctx), {
       paragraphs: [
         `Le certificateur a examiné votre demande de recevabilité pour la certification ${certificationLabel(ctx)} : il lui manque des pièces pour pouvoir l’étudier.`,
         items.length === 1 ? 'Pièce à fournir :' : 'Pièces à fournir :',
@@ -148,7 +152,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'advisor.file_incomplete': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const items = missingItems(ctx);
-    return layout(`Dossier incomplet : pièces à obtenir avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return operatorEmail(`Dossier incomplet : pièces à obtenir avant le ${dateFr(dueAt)}`, greeting(ctx), {
       paragraphs: [
         'Le certificateur a déclaré incomplet le dossier de recevabilité de la candidature ci-dessous.',
         candidacySummary(ctx),
@@ -167,7 +171,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'candidate.file_incomplete_reminder': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const items = missingItems(ctx);
-    return layout(`Rappel : pièces à fournir avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return candidateEmail(`Rappel : pièces à fournir avant le ${dateFr(dueAt)}`, greeting(ctx), {
       paragraphs: [
         `Votre dossier de recevabilité pour la certification ${certificationLabel(ctx)} est toujours incomplet. Il manque encore :`,
       ],
@@ -185,7 +189,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'advisor.file_incomplete_reminder': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const items = missingItems(ctx);
-    return layout(`Rappel : dossier incomplet, échéance le ${dateFr(dueAt)}`, greeting(ctx), {
+    return operatorEmail(`Rappel : dossier incomplet, échéance le ${dateFr(dueAt)}`, greeting(ctx), {
       paragraphs: [
         'Le dossier de recevabilité de la candidature ci-dessous est toujours incomplet.',
         candidacySummary(ctx),
@@ -199,7 +203,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   },
 
   'candidate.request_lapsed': (ctx) =>
-    layout('Votre demande de recevabilité est caduque', greeting(ctx), {
+    candidateEmail('Votre demande de recevabilité est caduque', greeting(ctx), {
       paragraphs: [
         `Les pièces manquantes à votre dossier de recevabilité pour la certification ${certificationLabel(ctx)} n’ont pas été reçues dans le délai prévu : votre demande est désormais caduque et le certificateur ne l’examinera pas.`,
         'Cela ne met pas fin à votre projet : vous pouvez déposer une nouvelle demande, complète. Contactez votre conseiller pour la préparer.',
@@ -208,7 +212,7 @@ export const ADMISSIBILITY_TEMPLATES = {
     }),
 
   'advisor.request_lapsed': (ctx) =>
-    layout('Demande de recevabilité caduque', greeting(ctx), {
+    operatorEmail('Demande de recevabilité caduque', greeting(ctx), {
       paragraphs: [
         'Les pièces manquantes n’ont pas été transmises dans le délai : la demande de recevabilité de la candidature ci-dessous est caduque.',
         candidacySummary(ctx),
@@ -221,7 +225,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'certifier.file_completed': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const rule = optionalOneOf(ctx.data, 'silenceRule', SILENCE_RULES);
-    return layout(`Dossier complété : décision attendue avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return operatorEmail(`Dossier complété : décision attendue avant le ${dateFr(dueAt)}`, greeting(ctx), {
       paragraphs: [
         'Les pièces manquantes ont été transmises : le dossier de recevabilité de la candidature ci-dessous est désormais complet.',
         candidacySummary(ctx),
@@ -236,7 +240,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'candidate.admissibility_decision': (ctx) => {
     const d = decision(ctx);
     if (d.admissible) {
-      return layout('Votre demande de VAE est recevable', greeting(ctx), {
+      return candidateEmail('Votre demande de VAE est recevable', greeting(ctx), {
         paragraphs: [
           decisionSentence(ctx, d, true),
           ctx.blocks.length === 1 ? 'Bloc de compétences concerné :' : 'Blocs de compétences concernés :',
@@ -249,7 +253,7 @@ export const ADMISSIBILITY_TEMPLATES = {
       });
     }
     const withReasons = !d.implicit && d.reasons.length > 0;
-    return layout('Votre demande de VAE n’est pas recevable', greeting(ctx), {
+    return candidateEmail('Votre demande de VAE n’est pas recevable', greeting(ctx), {
       paragraphs: [
         decisionSentence(ctx, d, true),
         ...(withReasons
@@ -269,7 +273,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'advisor.admissibility_decision': (ctx) => {
     const d = decision(ctx);
     const withReasons = !d.admissible && !d.implicit && d.reasons.length > 0;
-    return layout(
+    return operatorEmail(
       `Recevabilité : demande ${d.admissible ? 'recevable' : 'non recevable'}${d.implicit ? ' (décision implicite)' : ''}`,
       greeting(ctx),
       {
@@ -290,7 +294,7 @@ export const ADMISSIBILITY_TEMPLATES = {
 
   'certifier.implicit_decision': (ctx) => {
     const admissible = requireBoolean(ctx.data, 'admissible');
-    return layout(
+    return operatorEmail(
       `Décision implicite : demande réputée ${admissible ? 'recevable' : 'non recevable'}`,
       greeting(ctx),
       {

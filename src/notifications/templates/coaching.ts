@@ -1,4 +1,4 @@
-import { layout } from '../layout.js';
+import { candidateEmail, operatorEmail } from '../layout.js';
 import {
   blocksLabel,
   candidacySummary,
@@ -46,17 +46,21 @@ function abandonmentReasonForOperator(reason: AbandonmentReason): string {
 /** Abandonment proposed, to an operator (coach or advisor). */
 function abandonmentProposedToOperator(ctx: EmailContext, action: string) {
   const { contestDueAt, reason } = abandonment(ctx);
-  return layout(`Abandon proposé : contestation possible jusqu’au ${dateFr(contestDueAt)}`, greeting(ctx), {
-    paragraphs: [
-      'Un abandon est proposé pour la candidature ci-dessous.',
-      candidacySummary(ctx),
-      abandonmentReasonForOperator(reason),
-    ],
-    closing: [
-      `Le candidat a été prévenu et peut contester cet abandon jusqu’au ${dateFr(contestDueAt)}. ${action}`,
-      'Sans contestation à cette date, la candidature sera déclarée abandonnée.',
-    ],
-  });
+  return operatorEmail(
+    `Abandon proposé : contestation possible jusqu’au ${dateFr(contestDueAt)}`,
+    greeting(ctx),
+    {
+      paragraphs: [
+        'Un abandon est proposé pour la candidature ci-dessous.',
+        candidacySummary(ctx),
+        abandonmentReasonForOperator(reason),
+      ],
+      closing: [
+        `Le candidat a été prévenu et peut contester cet abandon jusqu’au ${dateFr(contestDueAt)}. ${action}`,
+        'Sans contestation à cette date, la candidature sera déclarée abandonnée.',
+      ],
+    },
+  );
 }
 
 /** Coaching: assignment, inactivity, abandonment, validation file. */
@@ -67,7 +71,7 @@ export const COACHING_TEMPLATES = {
     const startDueAt = requireDate(ctx.data, 'startDueAt');
     const known = operatorName(ctx, coachId, '');
     const coach = known || 'L’organisme accompagnateur désigné';
-    return layout(
+    return candidateEmail(
       known ? `Votre accompagnateur VAE : ${known}` : 'Votre accompagnement VAE est organisé',
       greeting(ctx),
       {
@@ -89,7 +93,7 @@ export const COACHING_TEMPLATES = {
   'coach.coach_assigned': (ctx) => {
     const startDueAt = requireDate(ctx.data, 'startDueAt');
     const reinforced = requireBoolean(ctx.data, 'reinforced');
-    return layout(
+    return operatorEmail(
       `Nouvelle candidature à accompagner : début avant le ${dateFr(startDueAt)}`,
       greeting(ctx),
       {
@@ -115,7 +119,7 @@ export const COACHING_TEMPLATES = {
       r.remaining === 0
         ? 'C’est notre dernière relance : sans nouvelles de votre part, un abandon de votre candidature sera proposé. Vous pourrez toutefois le contester.'
         : `Sans nouvelles de votre part après ${r.remaining === 1 ? 'encore une relance' : `encore ${r.remaining} relances`}, un abandon de votre candidature pourra être proposé.`;
-    return layout(`Relance n° ${r.number} : où en est votre dossier de validation ?`, greeting(ctx), {
+    return candidateEmail(`Relance n° ${r.number} : où en est votre dossier de validation ?`, greeting(ctx), {
       paragraphs: [
         `Nous n’avons pas constaté d’avancée récente sur votre dossier de validation pour la certification ${certificationLabel(ctx)}.`,
         next,
@@ -129,7 +133,7 @@ export const COACHING_TEMPLATES = {
 
   'coach.inactivity_reminder': (ctx) => {
     const r = reminder(ctx);
-    return layout(`Candidat sans activité : relance n° ${r.number} envoyée`, greeting(ctx), {
+    return operatorEmail(`Candidat sans activité : relance n° ${r.number} envoyée`, greeting(ctx), {
       paragraphs: [
         'Aucune activité n’a été enregistrée récemment sur le dossier de validation de la candidature ci-dessous.',
         candidacySummary(ctx),
@@ -143,7 +147,7 @@ export const COACHING_TEMPLATES = {
 
   'candidate.abandonment_proposed': (ctx) => {
     const { contestDueAt, reason } = abandonment(ctx);
-    return layout(
+    return candidateEmail(
       `Abandon de votre candidature envisagé : réponse avant le ${dateFr(contestDueAt)}`,
       greeting(ctx),
       {
@@ -175,7 +179,7 @@ export const COACHING_TEMPLATES = {
     ),
 
   'candidate.abandonment_contested': (ctx) =>
-    layout('Votre candidature se poursuit', greeting(ctx), {
+    candidateEmail('Votre candidature se poursuit', greeting(ctx), {
       paragraphs: [
         `Votre contestation est enregistrée : votre candidature à la certification ${certificationLabel(ctx)} n’est pas abandonnée et votre parcours continue.`,
         'Reprenez contact dès que possible avec votre accompagnateur pour organiser la suite de la rédaction de votre dossier de validation.',
@@ -184,7 +188,7 @@ export const COACHING_TEMPLATES = {
     }),
 
   'coach.abandonment_contested': (ctx) =>
-    layout('Abandon contesté : l’accompagnement continue', greeting(ctx), {
+    operatorEmail('Abandon contesté : l’accompagnement continue', greeting(ctx), {
       paragraphs: [
         'Le candidat a contesté l’abandon proposé : sa candidature se poursuit.',
         candidacySummary(ctx),
@@ -195,7 +199,7 @@ export const COACHING_TEMPLATES = {
     }),
 
   'candidate.abandoned': (ctx) =>
-    layout('Votre candidature est déclarée abandonnée', greeting(ctx), {
+    candidateEmail('Votre candidature est déclarée abandonnée', greeting(ctx), {
       paragraphs: [
         `Faute de contestation dans le délai prévu, votre candidature à la certification ${certificationLabel(ctx)} est déclarée abandonnée. Votre parcours s’arrête.`,
         'Si vous souhaitez reprendre un projet de VAE plus tard, vous pourrez déposer une nouvelle candidature : un conseiller pourra vous accompagner.',
@@ -204,7 +208,7 @@ export const COACHING_TEMPLATES = {
     }),
 
   'coach.abandoned': (ctx) =>
-    layout('Candidature abandonnée : fin de l’accompagnement', greeting(ctx), {
+    operatorEmail('Candidature abandonnée : fin de l’accompagnement', greeting(ctx), {
       paragraphs: [
         'Le candidat n’a pas contesté l’abandon dans le délai : la candidature ci-dessous est déclarée abandonnée.',
         candidacySummary(ctx),
@@ -213,7 +217,7 @@ export const COACHING_TEMPLATES = {
     }),
 
   'advisor.abandoned': (ctx) =>
-    layout('Candidature abandonnée', greeting(ctx), {
+    operatorEmail('Candidature abandonnée', greeting(ctx), {
       paragraphs: [
         'Le candidat n’a pas contesté l’abandon dans le délai : la candidature ci-dessous est déclarée abandonnée.',
         candidacySummary(ctx),
@@ -225,7 +229,7 @@ export const COACHING_TEMPLATES = {
 
   'candidate.validation_file_received': (ctx) => {
     const juryDeadlineAt = requireDate(ctx.data, 'juryDeadlineAt');
-    return layout('Dossier de validation reçu : prochaine étape, le jury', greeting(ctx), {
+    return candidateEmail('Dossier de validation reçu : prochaine étape, le jury', greeting(ctx), {
       paragraphs: [
         `Votre dossier de validation pour la certification ${certificationLabel(ctx)} a bien été transmis au certificateur. Bravo pour ce travail !`,
         `Prochaine étape : le certificateur organise votre passage devant un jury, qui doit avoir lieu au plus tard le ${dateFr(juryDeadlineAt)}. Vous recevrez une convocation par e-mail avec la date, l’heure et le lieu (ou le lien de connexion) de la session.`,
@@ -238,7 +242,7 @@ export const COACHING_TEMPLATES = {
 
   'certifier.validation_file_submitted': (ctx) => {
     const juryDeadlineAt = requireDate(ctx.data, 'juryDeadlineAt');
-    return layout(
+    return operatorEmail(
       `Dossier de validation reçu : jury à réunir avant le ${dateFr(juryDeadlineAt)}`,
       greeting(ctx),
       {

@@ -1,4 +1,4 @@
-import { layout } from '../layout.js';
+import { candidateEmail } from '../layout.js';
 import {
   blocksLabel,
   candidateReference,
@@ -11,7 +11,7 @@ import {
 /** Enrolment and the information/advice step. */
 export const INTAKE_TEMPLATES = {
   'candidate.welcome': (ctx) =>
-    layout(`Bienvenue dans votre parcours VAE — ${ctx.certification.title}`, greeting(ctx), {
+    candidateEmail(`Bienvenue dans votre parcours VAE — ${ctx.certification.title}`, greeting(ctx), {
       paragraphs: [
         `Votre candidature à la validation des acquis de l’expérience (VAE) pour la certification « ${ctx.certification.title} » (${ctx.certification.rncpCode}) est enregistrée.`,
         ctx.blocks.length === 1
@@ -27,7 +27,7 @@ export const INTAKE_TEMPLATES = {
 
   'candidate.informed': (ctx) => {
     const reinforced = requireBoolean(ctx.data, 'reinforced');
-    return layout('Votre projet de VAE est défini', greeting(ctx), {
+    return candidateEmail('Votre projet de VAE est défini', greeting(ctx), {
       paragraphs: [
         'Votre entretien d’information et de conseil est enregistré.',
         `Avec votre conseiller, vous avez retenu la certification ${certificationLabel(ctx)} et ${

@@ -1,4 +1,4 @@
-import { layout } from '../layout.js';
+import { candidateEmail, operatorEmail } from '../layout.js';
 import {
   blockTitle,
   blocksLabel,
@@ -70,6 +70,7 @@ function result(ctx: EmailContext): Result {
   if (outcome === 'partial' && (validated.length === 0 || remaining.length === 0)) {
     throw new TemplateDataError(
       'E-mail data fields "validatedBlocks" and "remainingBlocks" must both be non-empty for a partial validation',
+      ['validatedBlocks', 'remainingBlocks'],
     );
   }
   return { outcome, validated, remaining };
@@ -121,7 +122,7 @@ const COACH_NEXT: Record<JuryOutcome, string> = {
 
 function resultToOperator(ctx: EmailContext, next: Record<JuryOutcome, string>) {
   const r = result(ctx);
-  return layout(`Résultat du jury : ${OUTCOME_LABELS[r.outcome].toLowerCase()}`, greeting(ctx), {
+  return operatorEmail(`Résultat du jury : ${OUTCOME_LABELS[r.outcome].toLowerCase()}`, greeting(ctx), {
     paragraphs: [candidacySummary(ctx), outcomeForOperator(r)],
     items: r.outcome === 'partial' ? partialItems(r) : [],
     closing: [next[r.outcome]],
@@ -132,19 +133,25 @@ function resultToOperator(ctx: EmailContext, next: Record<JuryOutcome, string>) 
 export const JURY_TEMPLATES = {
   'certifier.jury_escalation': (ctx) => {
     const juryDeadlineAt = requireDate(ctx.data, 'juryDeadlineAt');
-    return layout(`Urgent : aucun jury planifié, date limite le ${dateFr(juryDeadlineAt)}`, greeting(ctx), {
-      paragraphs: [
-        'Aucune session de jury n’est encore planifiée pour la candidature ci-dessous.',
-        candidacySummary(ctx),
-        `Le candidat doit être évalué au plus tard le ${dateFr(juryDeadlineAt)}, fin du troisième mois suivant le dépôt de son dossier de validation.`,
-      ],
-      closing: ['Merci de planifier la session dès que possible, en tenant compte du délai de convocation.'],
-    });
+    return operatorEmail(
+      `Urgent : aucun jury planifié, date limite le ${dateFr(juryDeadlineAt)}`,
+      greeting(ctx),
+      {
+        paragraphs: [
+          'Aucune session de jury n’est encore planifiée pour la candidature ci-dessous.',
+          candidacySummary(ctx),
+          `Le candidat doit être évalué au plus tard le ${dateFr(juryDeadlineAt)}, fin du troisième mois suivant le dépôt de son dossier de validation.`,
+        ],
+        closing: [
+          'Merci de planifier la session dès que possible, en tenant compte du délai de convocation.',
+        ],
+      },
+    );
   },
 
   'certifier.jury_deadline_missed': (ctx) => {
     const juryDeadlineAt = requireDate(ctx.data, 'juryDeadlineAt');
-    return layout(`Délai de jury dépassé (${dateFr(juryDeadlineAt)})`, greeting(ctx), {
+    return operatorEmail(`Délai de jury dépassé (${dateFr(juryDeadlineAt)})`, greeting(ctx), {
       paragraphs: [
         `La date limite d’évaluation par un jury, fixée au ${dateFr(juryDeadlineAt)}, est dépassée : aucune session n’a été planifiée pour la candidature ci-dessous.`,
         candidacySummary(ctx),
@@ -155,7 +162,7 @@ export const JURY_TEMPLATES = {
 
   'lead.jury_deadline_missed': (ctx) => {
     const juryDeadlineAt = requireDate(ctx.data, 'juryDeadlineAt');
-    return layout(`Jury non tenu dans le délai légal (${dateFr(juryDeadlineAt)})`, greeting(ctx), {
+    return operatorEmail(`Jury non tenu dans le délai légal (${dateFr(juryDeadlineAt)})`, greeting(ctx), {
       paragraphs: [
         `Pour information, la date limite d’évaluation par un jury (fin du 3e mois après le dépôt du dossier de validation), fixée au ${dateFr(juryDeadlineAt)}, est dépassée sans session planifiée par le certificateur.`,
         candidacySummary(ctx),
@@ -169,7 +176,7 @@ export const JURY_TEMPLATES = {
   'candidate.jury_convocation': (ctx) => {
     const s = session(ctx);
     const rescheduled = requireBoolean(ctx.data, 'rescheduled');
-    return layout(
+    return candidateEmail(
       rescheduled
         ? `Nouvelle date de jury VAE : le ${dateFr(s.sessionAt)}`
         : `Convocation au jury VAE le ${dateFr(s.sessionAt)}`,
@@ -188,7 +195,7 @@ export const JURY_TEMPLATES = {
 
   'candidate.jury_reminder': (ctx) => {
     const s = session(ctx);
-    return layout(`Rappel : votre jury VAE le ${dateFr(s.sessionAt)}`, greeting(ctx), {
+    return candidateEmail(`Rappel : votre jury VAE le ${dateFr(s.sessionAt)}`, greeting(ctx), {
       paragraphs: [
         `Votre passage devant le jury de VAE pour la certification ${certificationLabel(ctx)} approche :`,
       ],
@@ -200,7 +207,7 @@ export const JURY_TEMPLATES = {
   'certifier.result_reminder': (ctx) => {
     const sessionAt = requireDate(ctx.data, 'sessionAt');
     const resultDueAt = requireDate(ctx.data, 'resultDueAt');
-    return layout(`Résultat du jury à saisir avant le ${dateFr(resultDueAt)}`, greeting(ctx), {
+    return operatorEmail(`Résultat du jury à saisir avant le ${dateFr(resultDueAt)}`, greeting(ctx), {
       paragraphs: [
         `Aucun résultat n’est encore enregistré pour la session de jury du ${dateTimeFr(sessionAt)} concernant la candidature ci-dessous.`,
         candidacySummary(ctx),
@@ -217,7 +224,7 @@ export const JURY_TEMPLATES = {
     const ref = candidateReference(ctx);
     switch (r.outcome) {
       case 'full':
-        return layout('Félicitations : votre VAE est validée', greeting(ctx), {
+        return candidateEmail('Félicitations : votre VAE est validée', greeting(ctx), {
           paragraphs: [
             `Félicitations ! Le jury a validé tous les blocs de compétences que vous présentiez pour la certification ${cert}. Ils vous sont acquis définitivement :`,
           ],
@@ -229,7 +236,7 @@ export const JURY_TEMPLATES = {
           ],
         });
       case 'partial':
-        return layout('Résultat de votre jury VAE : validation partielle', greeting(ctx), {
+        return candidateEmail('Résultat de votre jury VAE : validation partielle', greeting(ctx), {
           paragraphs: [
             `Le jury a validé une partie des blocs de compétences que vous présentiez pour la certification ${cert}.`,
             'Les blocs validés vous sont acquis définitivement : vous n’aurez pas à les présenter de nouveau.',
@@ -241,7 +248,7 @@ export const JURY_TEMPLATES = {
           ],
         });
       case 'refused':
-        return layout('Résultat de votre jury VAE', greeting(ctx), {
+        return candidateEmail('Résultat de votre jury VAE', greeting(ctx), {
           paragraphs: [
             `Le jury n’a validé aucun des blocs de compétences que vous présentiez pour la certification ${cert}.`,
             'Ce résultat peut être difficile à recevoir. Le jury a pu formuler des préconisations : votre conseiller peut vous les expliquer et étudier avec vous les suites possibles (expérience complémentaire, formation, nouvelle candidature).',
@@ -249,7 +256,7 @@ export const JURY_TEMPLATES = {
           closing: [ref],
         });
       case 'absent':
-        return layout('Absence à votre session de jury VAE', greeting(ctx), {
+        return candidateEmail('Absence à votre session de jury VAE', greeting(ctx), {
           paragraphs: [
             `Nous avons constaté votre absence à la session de jury prévue pour votre candidature à la certification ${cert} : vos blocs de compétences n’ont donc pas pu être évalués.`,
             'Si vous souhaitez poursuivre, contactez rapidement votre conseiller pour étudier la possibilité d’une nouvelle session.',
@@ -257,13 +264,17 @@ export const JURY_TEMPLATES = {
           closing: [ref],
         });
       case 'excused':
-        return layout('Absence excusée : une nouvelle session de jury sera programmée', greeting(ctx), {
-          paragraphs: [
-            `Votre absence à la session de jury pour la certification ${cert} est excusée.`,
-            'Une nouvelle session sera programmée : vous recevrez une nouvelle convocation par e-mail, avec la date, l’heure et le lieu.',
-          ],
-          closing: [ref],
-        });
+        return candidateEmail(
+          'Absence excusée : une nouvelle session de jury sera programmée',
+          greeting(ctx),
+          {
+            paragraphs: [
+              `Votre absence à la session de jury pour la certification ${cert} est excusée.`,
+              'Une nouvelle session sera programmée : vous recevrez une nouvelle convocation par e-mail, avec la date, l’heure et le lieu.',
+            ],
+            closing: [ref],
+          },
+        );
     }
   },
 

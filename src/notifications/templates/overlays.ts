@@ -1,5 +1,5 @@
 import { OPERATOR_ROLES } from '../../domain/roles.js';
-import { layout } from '../layout.js';
+import { candidateEmail, operatorEmail } from '../layout.js';
 import {
   candidacySummary,
   candidateReference,
@@ -17,7 +17,7 @@ import { OPERATOR_ROLE_LABELS } from '../labels.js';
 /** Overlays at any step: withdrawal, transfer to another operator, archiving. */
 export const OVERLAY_TEMPLATES = {
   'candidate.withdrawn': (ctx) =>
-    layout('Confirmation du retrait de votre candidature', greeting(ctx), {
+    candidateEmail('Confirmation du retrait de votre candidature', greeting(ctx), {
       paragraphs: [
         `Nous confirmons le retrait de votre candidature à la VAE pour la certification ${certificationLabel(ctx)}. Votre parcours est arrêté et les organismes qui vous suivaient en ont été informés.`,
         'Si vous souhaitez reprendre un projet de VAE plus tard, un conseiller pourra vous accompagner dans une nouvelle démarche.',
@@ -26,7 +26,7 @@ export const OVERLAY_TEMPLATES = {
     }),
 
   'operator.withdrawn': (ctx) =>
-    layout('Retrait de candidature', greeting(ctx), {
+    operatorEmail('Retrait de candidature', greeting(ctx), {
       paragraphs: ['Le candidat a retiré sa candidature.', candidacySummary(ctx)],
       closing: [
         'Le parcours est arrêté : aucune action n’est plus attendue de votre part sur cette candidature.',
@@ -39,7 +39,7 @@ export const OVERLAY_TEMPLATES = {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const role = requireOneOf(ctx.data, 'role', OPERATOR_ROLES);
     const from = operatorName(ctx, fromId, 'l’organisme actuel');
-    return layout(`Transfert de candidature à accepter avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return operatorEmail(`Transfert de candidature à accepter avant le ${dateFr(dueAt)}`, greeting(ctx), {
       paragraphs: [
         `Le transfert de la candidature ci-dessous vers votre organisme est demandé, pour la mission « ${OPERATOR_ROLE_LABELS[role]} ». Elle est aujourd’hui suivie par ${from}.`,
         candidacySummary(ctx),
@@ -55,22 +55,26 @@ export const OVERLAY_TEMPLATES = {
     const toId = requireString(ctx.data, 'toOperatorId');
     const role = requireOneOf(ctx.data, 'role', OPERATOR_ROLES);
     const to = operatorName(ctx, toId, '');
-    return layout(to ? `Transfert accepté par ${to}` : 'Transfert de candidature accepté', greeting(ctx), {
-      paragraphs: [
-        `${to || 'Le nouvel organisme'} a accepté le transfert de la candidature ci-dessous, pour la mission « ${OPERATOR_ROLE_LABELS[role]} ».`,
-        candidacySummary(ctx),
-      ],
-      closing: [
-        'Pour cette mission, la candidature ne relève plus de votre organisme : aucune action n’est plus attendue de votre part. Merci de transmettre au nouvel organisme les éléments utiles au suivi, si ce n’est pas déjà fait.',
-      ],
-    });
+    return operatorEmail(
+      to ? `Transfert accepté par ${to}` : 'Transfert de candidature accepté',
+      greeting(ctx),
+      {
+        paragraphs: [
+          `${to || 'Le nouvel organisme'} a accepté le transfert de la candidature ci-dessous, pour la mission « ${OPERATOR_ROLE_LABELS[role]} ».`,
+          candidacySummary(ctx),
+        ],
+        closing: [
+          'Pour cette mission, la candidature ne relève plus de votre organisme : aucune action n’est plus attendue de votre part. Merci de transmettre au nouvel organisme les éléments utiles au suivi, si ce n’est pas déjà fait.',
+        ],
+      },
+    );
   },
 
   'candidate.transfer_accepted': (ctx) => {
     const toId = requireString(ctx.data, 'toOperatorId');
     const role = requireOneOf(ctx.data, 'role', OPERATOR_ROLES);
     const to = operatorName(ctx, toId, '');
-    return layout('Changement d’organisme pour votre parcours VAE', greeting(ctx), {
+    return candidateEmail('Changement d’organisme pour votre parcours VAE', greeting(ctx), {
       paragraphs: [
         `Pour la mission « ${OPERATOR_ROLE_LABELS[role]} », votre candidature à la certification ${certificationLabel(ctx)} est désormais suivie par ${to || 'un nouvel organisme'}.`,
         `${to || 'Ce nouvel organisme'} prendra contact avec vous si nécessaire. Votre parcours se poursuit : vous n’avez aucune démarche à faire.`,
@@ -86,7 +90,7 @@ export const OVERLAY_TEMPLATES = {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const from = operatorName(ctx, fromId, 'l’organisme actuel');
     const to = operatorName(ctx, toId, 'l’organisme désigné');
-    return layout('Transfert de candidature non accepté dans le délai', greeting(ctx), {
+    return operatorEmail('Transfert de candidature non accepté dans le délai', greeting(ctx), {
       paragraphs: [
         `Le transfert de la candidature ci-dessous de ${from} vers ${to}, pour la mission « ${OPERATOR_ROLE_LABELS[role]} », n’a pas été accepté avant le ${dateFr(dueAt)}.`,
         candidacySummary(ctx),
@@ -105,7 +109,7 @@ export const OVERLAY_TEMPLATES = {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const from = operatorName(ctx, fromId, 'l’organisme actuel');
     const to = operatorName(ctx, toId, 'l’organisme désigné');
-    return layout('Transfert de candidature expiré', greeting(ctx), {
+    return operatorEmail('Transfert de candidature expiré', greeting(ctx), {
       paragraphs: [
         `Le transfert de la candidature ci-dessous de ${from} vers ${to}, pour la mission « ${OPERATOR_ROLE_LABELS[role]} », n’a pas été accepté avant le ${dateFr(dueAt)} : il est annulé.`,
         candidacySummary(ctx),
@@ -115,7 +119,7 @@ export const OVERLAY_TEMPLATES = {
   },
 
   'candidate.archived': (ctx) =>
-    layout('Votre candidature est archivée', greeting(ctx), {
+    candidateEmail('Votre candidature est archivée', greeting(ctx), {
       paragraphs: [
         `Votre candidature à la VAE pour la certification ${certificationLabel(ctx)} est clôturée et archivée. Aucune démarche n’est plus attendue de votre part.`,
         'Les blocs de compétences que vous avez validés, le cas échéant, vous restent acquis définitivement.',
@@ -125,7 +129,7 @@ export const OVERLAY_TEMPLATES = {
     }),
 
   'operator.archived': (ctx) =>
-    layout('Candidature archivée', greeting(ctx), {
+    operatorEmail('Candidature archivée', greeting(ctx), {
       paragraphs: ['La candidature ci-dessous est clôturée et archivée.', candidacySummary(ctx)],
       closing: ['Aucune action n’est plus attendue de votre part sur cette candidature.'],
     }),

@@ -31,7 +31,14 @@ import {
   type Transition,
 } from '../../domain/candidacy/index.js';
 import type { UpdateDefinition } from '@temporalio/common';
-import { ACTIONS, allowedActions, isTerminal, PHASE_LABELS_FR, type Action, type Phase } from '../../domain/phases.js';
+import {
+  ACTIONS,
+  allowedActions,
+  isTerminal,
+  PHASE_LABELS_FR,
+  type Action,
+  type Phase,
+} from '../../domain/phases.js';
 import { waitingOnKey } from '../../domain/roles.js';
 import { journal, localJournal, mail } from '../activities-proxy.js';
 import { carry, readCarried } from './carried.js';
@@ -255,7 +262,12 @@ export async function candidacy(
         commit(
           {
             type: 'email_failed',
-            payload: { template: f.template, recipientKind: email!.recipient.kind, code: f.code, reason: f.reason },
+            payload: {
+              template: f.template,
+              recipientKind: email!.recipient.kind,
+              code: f.code,
+              reason: f.reason,
+            },
             summary: `E-mail impossible à envoyer : ${f.template}`,
             emails: [],
           },
