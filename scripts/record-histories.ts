@@ -19,9 +19,11 @@ import { startTestStack } from '../test/support/stack.js';
 
 /**
  * v1: journal as an activity; v2: journal as a local activity, e-mails in one activity, runs
- * closed after the Update task; v3: the identification journaled before the handlers are set.
+ * closed after the Update task; v3: the identification journaled before the handlers are set;
+ * v4: rules version 2 (clocks settle before actions, journaled at their instant), the e-mail
+ * failures journaled (test/workflow records the late-action interleavings of this generation).
  */
-const GENERATION = 'v3';
+const GENERATION = 'v4';
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/replay/histories');
 const stack = await startTestStack();
 try {

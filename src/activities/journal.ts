@@ -58,6 +58,12 @@ export function journalActivities({ db }: ActivityDeps) {
               actor_operator_id: t.actorOperatorId,
               occurred_at: t.occurredAt,
               payload: JSON.stringify(t.payload),
+              // Indicator columns: what indicators read without opening payloads.
+              phase_after: t.readModel.phase,
+              waiting_on_after: t.readModel.waitingOn,
+              arm: t.readModel.arm ?? null,
+              reinforced: t.readModel.reinforced,
+              scope: t.readModel.scope ?? null,
             })
             .onConflict((oc) =>
               oc.columns(['candidacy_id', 'seq']).doUpdateSet((eb) => ({
@@ -66,6 +72,11 @@ export function journalActivities({ db }: ActivityDeps) {
                 actor_operator_id: eb.ref('excluded.actor_operator_id'),
                 occurred_at: eb.ref('excluded.occurred_at'),
                 payload: eb.ref('excluded.payload'),
+                phase_after: eb.ref('excluded.phase_after'),
+                waiting_on_after: eb.ref('excluded.waiting_on_after'),
+                arm: eb.ref('excluded.arm'),
+                reinforced: eb.ref('excluded.reinforced'),
+                scope: eb.ref('excluded.scope'),
               })),
             )
             // xmax = 0 only for a freshly inserted row, not for one the conflict updated.

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_inbox_index.js';
 import * as m0005 from './migrations/0005_candidate_records.js';
 import * as m0006 from './migrations/0006_email_failures.js';
 import * as m0007 from './migrations/0007_policy_changes.js';
+import * as m0008 from './migrations/0008_journal_indicators.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_candidate_records': m0005,
   '0006_email_failures': m0006,
   '0007_policy_changes': m0007,
+  '0008_journal_indicators': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

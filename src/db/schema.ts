@@ -156,6 +156,13 @@ export interface CandidacyEventsTable {
   occurred_at: Timestamp;
   payload: Json<Record<string, unknown>>;
   recorded_at: CreatedAt;
+  /** Indicator columns (migration 0008): the phase and who must act after the event. */
+  phase_after: string | null;
+  waiting_on_after: string | null;
+  arm: string | null;
+  reinforced: boolean | null;
+  /** one_block, several_blocks or whole_certification. */
+  scope: string | null;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   SECOND_ADVICE_OPERATOR,
 } from '../support/projects.js';
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
+import { formatDayTimeFr } from '../../src/domain/paris-time.js';
 
 describe('overlays and durability: withdrawal, transfers, search attributes, continue-as-new, restarts', () => {
   let stack: TestStack;
@@ -116,10 +117,16 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
       .query<{ currentDetails: string }>('__temporal_workflow_metadata');
     assert.match(metadata.currentDetails, /\*\*Phase\*\* : Recevabilité demandée/);
     assert.match(metadata.currentDetails, /En attente de\*\* : certificateur — opérateur /);
-    assert.match(
+    // The date as people in Paris read it, one paragraph per line (markdown).
+    const due = (await c.state()).deadlines.find((d) => d.name === 'admissibility-decision')!;
+    assert.ok(
+      metadata.currentDetails.includes(
+        `**Prochaine échéance** : Décision de recevabilité : ${formatDayTimeFr(due.dueAt!)}\n\n`,
+      ),
       metadata.currentDetails,
-      /Prochaine échéance\*\* : Décision de recevabilité, le \d{4}-\d{2}-\d{2}/,
     );
+    // The static summary holds facts that never change: no count of targeted blocks.
+    assert.doesNotMatch((await description.staticSummary()) ?? '', /bloc/);
     const timers = await eventually(
       async () => {
         const history = await stack.temporal.workflow.getHandle(c.workflowId).fetchHistory();

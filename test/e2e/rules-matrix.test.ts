@@ -405,7 +405,17 @@ describe('rules matrix: refusals out of phase, clocks of coaching and jury, jury
     assert.ok(!excused.allowedActions.includes('record-jury-result'));
     const excusedEvent = (await c.events()).at(-1)!;
     assert.equal(excusedEvent.type, 'jury_result_recorded');
-    assert.deepEqual(excusedEvent.payload, { outcome: 'excused', blocks: [] });
+    // The journal's catalogue: every result says what was validated and what remains.
+    assert.deepEqual(excusedEvent.payload, {
+      outcome: 'excused',
+      validatedBlocks: [],
+      remainingBlocks: excused.blocks.map((b) => b.code).sort(),
+    });
+    // The indicator columns, read without opening the payload.
+    assert.equal(excusedEvent.phase_after, 'validation_file_submitted');
+    assert.equal(excusedEvent.waiting_on_after, `certifier:${excused.responsibleOperatorId}`);
+    assert.ok(['test', 'control'].includes(excusedEvent.arm ?? ''));
+    assert.equal(excusedEvent.scope, excused.blocks.length === 1 ? 'one_block' : 'several_blocks');
 
     // A second session: a new convocation, journaled as a session scheduled (the first one was
     // held, the candidate excused), not as a session moved.

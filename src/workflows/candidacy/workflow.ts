@@ -161,7 +161,7 @@ export async function candidacy(
    * from the workflow ID and that number, so never sent twice), refreshes search attributes
    * and the UI details at once, then journals it and updates the read model.
    */
-  function commit(
+  async function commit(
     transition: Transition,
     actor: Actor | null,
     before: CandidacyState,
@@ -213,14 +213,15 @@ export async function candidacy(
     const options = { summary: `Journal : ${transition.summary}` };
     // Candidacies started before the journal became a local activity replay with the activity.
     if (!versions.journalInLocalActivity) {
-      return journal.recordTransition.executeWithOptions(options, [record]).then(() => undefined);
+      await journal.recordTransition.executeWithOptions(options, [record]);
+      return;
     }
     // One journal write at a time, in sequence order. Two local activities in flight at once
     // (an Update and a clock in the same task) resolve in completion order when first run but
     // in scheduling order on replay, which would resume the coroutines in another order.
     const write = journalTail.then(() => localJournal.recordTransition.executeWithOptions(options, [record]));
     journalTail = write.catch(() => undefined);
-    return write.then(() => undefined);
+    await write;
   }
 
   /**
@@ -252,19 +253,18 @@ export async function candidacy(
    * An e-mail that can never leave (unknown recipient, invalid template or data): journaled
    * as failed with its reason, dropped from the outbox, and the path goes on.
    */
-  function dropFailed(failed: EmailFailed[]): Promise<void>[] {
+  function journalFailed(failed: EmailFailed[], batch: EmailRequest[]): Promise<void>[] {
     const writes: Promise<void>[] = [];
     for (const f of failed) {
-      const at = outbox.findIndex((e) => e.key === f.key);
-      if (at < 0) continue;
-      const [email] = outbox.splice(at, 1);
+      const email = batch.find((e) => e.key === f.key);
+      if (!email) continue;
       writes.push(
         commit(
           {
             type: 'email_failed',
             payload: {
               template: f.template,
-              recipientKind: email!.recipient.kind,
+              recipientKind: email.recipient.kind,
               code: f.code,
               reason: f.reason,
             },
@@ -301,16 +301,14 @@ export async function candidacy(
           if (batch.length > 1) {
             oneByOne = true;
           } else {
-            await Promise.all(
-              dropFailed([
-                {
-                  key: batch[0]!.key,
-                  template: batch[0]!.template,
-                  code: permanent.type === 'UnknownRecipient' ? 'unknown_recipient' : 'invalid_template_data',
-                  reason: 'Envoi impossible (erreur définitive).',
-                },
-              ]),
-            );
+            const dropped = outbox.splice(0, 1);
+            const failure: EmailFailed = {
+              key: dropped[0]!.key,
+              template: dropped[0]!.template,
+              code: permanent.type === 'UnknownRecipient' ? 'unknown_recipient' : 'invalid_template_data',
+              reason: 'Envoi impossible (erreur définitive).',
+            };
+            await Promise.all(journalFailed([failure], dropped));
           }
           sending = false;
           continue;
@@ -323,9 +321,10 @@ export async function candidacy(
             { key: sent.key, messageId: sent.messageId },
           ]);
         }
-        const doneKeys = new Set(done.map((d) => d.key));
-        for (let i = outbox.length - 1; i >= 0; i--) if (doneKeys.has(outbox[i]!.key)) outbox.splice(i, 1);
-        await Promise.all(dropFailed(result.failed ?? []));
+        // Sent and failed e-mails are, together, the first ones of the batch, in order.
+        const failed = result.failed ?? [];
+        const processed = outbox.splice(0, done.length + failed.length);
+        if (failed.length) await Promise.all(journalFailed(failed, processed));
         if (oneByOne && done.length > 0) oneByOne = false;
         sending = false;
         continue;
@@ -405,15 +404,24 @@ export async function candidacy(
       definition,
       async (args) => {
         const now = new Date();
-        // Clocks already due take effect first, at their instant (the validator judged the
-        // state after them). Everything up to the journal writes is synchronous, so no other
-        // handler can slip in between the clocks and the action.
-        const writes = settleFirst ? settleDueClocks(now) : [];
         const before = state;
-        const applied = applyAction(state, request(args), policy, now);
-        state = applied.state;
-        writes.push(commit(applied.transition, args.actor, before));
-        await Promise.all(writes);
+        if (!settleFirst) {
+          // Rules version 1, exactly as it first ran (the order of awaits is part of replay).
+          const applied = applyAction(state, request(args), policy, now);
+          state = applied.state;
+          await commit(applied.transition, args.actor, before);
+        } else {
+          // Clocks already due take effect first, at their instant (the validator judged the
+          // state after them). Everything up to the journal writes is synchronous (commit
+          // queues its write before its first await), so no other handler can slip in
+          // between the clocks and the action.
+          const writes = settleDueClocks(now);
+          const from = state;
+          const applied = applyAction(state, request(args), policy, now);
+          state = applied.state;
+          writes.push(commit(applied.transition, args.actor, from));
+          await Promise.all(writes);
+        }
         answeredInTask = workflowInfo().historyLength;
         return view();
       },

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { actionUpdates, stateQuery } from '../../src/workflows/candidacy/contract.js';
+import { actor, startWorkflowEnv, type WorkflowEnv } from '../support/workflow-env.js';
+
+/**
+ * An e-mail that can never be sent must not stop the candidacy (issue 9, A.8): it is journaled
+ * as failed with its reason, dropped from the outbox, and the path and its clocks go on.
+ */
+let w: WorkflowEnv;
+before(async () => {
+  w = await startWorkflowEnv();
+});
+after(async () => {
+  await w?.teardown();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+const inform = {
+  rncpCode: 'RNCP35830',
+  targetBlocks: ['RNCP35830BC01'],
+  wholeCertification: false,
+  certifierOperatorId: 'op-certifier',
+  silenceRule: 'admissible' as const,
+  reinforced: false,
+};
+
+describe('an e-mail that fails for good is journaled and the path goes on', () => {
+  for (const behaviour of ['fail-permanently', 'throw-permanently'] as const) {
+    it(`${behaviour === 'fail-permanently' ? 'reported by sendEmails' : 'thrown by an older activity'}: clocks keep running`, async () => {
+      // Every e-mail to the certifier fails; the candidate's go out.
+      w.emailBehaviour = (e) => (e.template.startsWith('certifier.') ? behaviour : 'send');
+      const { workflowId, candidacyId } = await w.start({ admissibilityDecisionDeadline: { seconds: 3 } });
+      const handle = w.env.client.workflow.getHandle(workflowId);
+      await handle.executeUpdate(actionUpdates['record-information'], { args: [{ payload: inform, actor }] });
+      await handle.executeUpdate(actionUpdates['submit-admissibility'], { args: [{ payload: {}, actor }] });
+      // The silence rule still decides at its deadline: the clocks did not stop.
+      const view = await waitFor(async () => {
+        const s = await handle.query(stateQuery);
+        return s.phase === 'admissible' && s.pendingEmails === 0 ? s : undefined;
+      }, 'the implicit decision, every e-mail handled');
+      assert.equal(view.phase, 'admissible');
+      const failed = w.eventsOf(candidacyId).filter((e) => e.type === 'email_failed');
+      assert.ok(failed.length >= 2, `failed: ${failed.length}`);
+      for (const f of failed) {
+        const p = f.payload as { template: string; recipientKind: string; code: string };
+        assert.match(p.template, /^certifier\./);
+        assert.equal(p.recipientKind, 'operator');
+        assert.equal(p.code, 'unknown_recipient');
+      }
+      const toCandidate = w.sent.filter(
+        (e) => e.candidacyId === candidacyId && e.recipient.kind === 'candidate',
+      );
+      assert.ok(toCandidate.some((e) => e.template === 'candidate.admissibility_decision'));
+      // No certifier e-mail was ever counted as sent.
+      assert.ok(!w.sent.some((e) => e.candidacyId === candidacyId && e.template.startsWith('certifier.')));
+      w.emailBehaviour = () => 'send';
+    });
+  }
+});
