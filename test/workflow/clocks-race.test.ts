@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Action } from '../../src/domain/phases.js';
 import type { Policy } from '../../src/domain/policy.js';
 import { actionUpdates, stateQuery, type Actor } from '../../src/workflows/candidacy/contract.js';
+import { eventually } from '../support/fixtures.js';
 import { actor, certifier, startWorkflowEnv, type WorkflowEnv } from '../support/workflow-env.js';
 
 /**
@@ -54,16 +55,6 @@ async function outcome(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 const phaseOf = (workflowId: string) => w.env.client.workflow.getHandle(workflowId).query(stateQuery);
 
 describe('a clock that ran out while the worker was away takes effect before the action that arrived after it', () => {
@@ -108,9 +99,10 @@ describe('a clock that ran out while the worker was away takes effect before the
     await act(abandonment.workflowId, 'record-information', informPayload);
     await act(abandonment.workflowId, 'submit-admissibility', {});
     await act(abandonment.workflowId, 'decide-admissibility', { admissible: true, reasons: [] }, certifier);
-    await waitFor(
+    await eventually(
       async () =>
         (await phaseOf(abandonment.workflowId)).phase === 'abandonment_proposed' ? true : undefined,
+      20_000,
       'abandonment proposed',
     );
 
@@ -218,11 +210,12 @@ describe('a clock that ran out while the worker was away takes effect before the
       await w.env.client.workflow
         .getHandle(silence.workflowId)
         .executeUpdate(actionUpdates.withdraw, { args: [{ payload: { reason: 'fin' }, actor }] });
-      await waitFor(
+      await eventually(
         async () =>
           (await w.env.client.workflow.getHandle(silence.workflowId).describe()).status.name === 'COMPLETED'
             ? true
             : undefined,
+        20_000,
         'completion',
       );
       await w.saveHistory(silence.workflowId, 'v4-late-decision-after-silence');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { actionUpdates, stateQuery } from '../../src/workflows/candidacy/contract.js';
+import { eventually } from '../support/fixtures.js';
 import { actor, startWorkflowEnv, type WorkflowEnv } from '../support/workflow-env.js';
 
 /**
@@ -14,17 +15,6 @@ before(async () => {
 after(async () => {
   await w?.teardown();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(fn: () => Promise<T | undefined>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 const inform = {
   rncpCode: 'RNCP35830',
@@ -45,10 +35,14 @@ describe('an e-mail that fails for good is journaled and the path goes on', () =
       await handle.executeUpdate(actionUpdates['record-information'], { args: [{ payload: inform, actor }] });
       await handle.executeUpdate(actionUpdates['submit-admissibility'], { args: [{ payload: {}, actor }] });
       // The silence rule still decides at its deadline: the clocks did not stop.
-      const view = await waitFor(async () => {
-        const s = await handle.query(stateQuery);
-        return s.phase === 'admissible' && s.pendingEmails === 0 ? s : undefined;
-      }, 'the implicit decision, every e-mail handled');
+      const view = await eventually(
+        async () => {
+          const s = await handle.query(stateQuery);
+          return s.phase === 'admissible' && s.pendingEmails === 0 ? s : undefined;
+        },
+        20_000,
+        'the implicit decision, every e-mail handled',
+      );
       assert.equal(view.phase, 'admissible');
       const failed = w.eventsOf(candidacyId).filter((e) => e.type === 'email_failed');
       assert.ok(failed.length >= 2, `failed: ${failed.length}`);
