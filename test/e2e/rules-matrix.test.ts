@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql, type Kysely } from 'kysely';
+import * as journalIndicators from '../../src/db/migrations/0008_journal_indicators.js';
 import { ACTION_BODIES } from '../../src/api/candidacies/action-schemas.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import { ACTIONS, allowedActions, type Action, type Phase } from '../../src/domain/phases.js';
@@ -493,6 +495,23 @@ describe('rules matrix: refusals out of phase, clocks of coaching and jury, jury
       .where('parent_candidacy_id', '=', c.id)
       .execute();
     assert.equal(children.length, 0);
+  });
+
+  it('backfills the journal’s indicator columns of older rows as the live code writes them', async () => {
+    const snapshot = () =>
+      sql<{ id: string; phase_after: string; arm: string; last_waiting: string | null }>`
+        select e.id, e.phase_after, e.arm,
+               case when e.seq = c.last_seq then e.waiting_on_after end as last_waiting
+        from candidacy_events e join candidacies c on c.id = e.candidacy_id
+        order by e.id`.execute(stack.db);
+    const live = await snapshot();
+    assert.ok(live.rows.length > 100, `${live.rows.length} events`);
+    assert.ok(live.rows.every((r) => r.phase_after && r.arm));
+    const untyped = stack.db as unknown as Kysely<unknown>;
+    await journalIndicators.down(untyped);
+    await journalIndicators.up(untyped);
+    // Phase after each event and arm: exact; who must act: exact for each candidacy's last event.
+    assert.deepEqual((await snapshot()).rows, live.rows);
   });
 
   itReplaysEveryWorkflow(() => stack);
