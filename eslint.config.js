@@ -32,4 +32,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Use cases know nothing of HTTP: they throw a Refusal, src/api/errors.ts maps it.
+    files: ['src/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['express', 'express/*', '**/api/*', '**/api/**/*', '**/web/*', '**/web/**/*'],
+              message: 'Use cases do not import HTTP code: throw a Refusal (src/app/refusal.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { adminService } from './api/admin/service.js';
-import { HttpError } from './api/problem.js';
+import { adminService } from './app/admin/admin-service.js';
+import { Refusal } from './app/refusal.js';
 import { createDb } from './db/connection.js';
 import { USER_ROLES, type UserRole } from './domain/roles.js';
 
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   const need = (key: keyof typeof values): string => {
     const v = values[key];
     if (typeof v !== 'string' || !v)
-      throw new HttpError(400, 'missing_option', `--${key} est requis.\n\n${USAGE}`);
+      throw Refusal.invalidField(`--${key}`, 'missing_option', `--${key} est requis.\n\n${USAGE}`);
     return v;
   };
   const db = createDb({
@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof HttpError ? `Erreur : ${err.detail}` : err);
+    console.error(err instanceof Refusal ? `Erreur : ${err.message}` : err);
     process.exit(1);
   },
 );

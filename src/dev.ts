@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSmtpMailer } from './activities/mailer.js';
 import { createApp } from './api/app.js';
-import { createCandidacy } from './api/candidacies/create.js';
+import { createCandidacy } from './app/candidacies/create-candidacy.js';
 import { loadConfig } from './config.js';
 import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -135,7 +135,7 @@ async function main() {
     // The demo candidacy goes through the real creation path; its key makes reruns a no-op.
     const demo = await createCandidacy(
       { db, temporal, taskQueue: config.taskQueue },
-      { id: DEMO.users[0]!.id, operatorId: DEMO.operators[1].id, role: 'advisor', tokenId: 'seed' },
+      { id: DEMO.users[0]!.id, operatorId: DEMO.operators[1].id },
       DEMO_CANDIDACY,
       'demo-seed-candidacy-1',
     );

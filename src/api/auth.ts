@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { UserRole } from '../domain/roles.js';
 import { HttpError } from './problem.js';
-import { hashToken } from './tokens.js';
+import { hashToken } from '../app/admin/api-tokens.js';
 
 export interface AuthenticatedUser {
   id: string;

@@ -1,6 +1,24 @@
 import type { NextFunction, Request, Response } from 'express';
+import { Refusal, type RefusalKind } from '../app/refusal.js';
 import type { Logger } from '../logger.js';
-import { HttpError, problem, sendProblem } from './problem.js';
+import { HttpError, problem, sendProblem, type Problem } from './problem.js';
+
+/** The one place where a use case's refusal becomes an HTTP status. */
+export const REFUSAL_STATUS: Record<RefusalKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unavailable: 503,
+};
+
+/**
+ * A refusal as a problem body: its code, its French sentence as `detail`, and its details as
+ * fields of their own (`errors` of an invalid one, `phase` and `allowedActions` of a conflict…).
+ */
+export function refusalProblem(refusal: Refusal): Problem {
+  return problem(REFUSAL_STATUS[refusal.kind], refusal.code, refusal.message, refusal.details);
+}
 
 /** Connection-level failures of Postgres or Temporal: the client may retry later (503). */
 function isUnavailable(err: unknown): boolean {
@@ -26,6 +44,10 @@ function isUnavailable(err: unknown): boolean {
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
+    if (err instanceof Refusal) {
+      if (err.kind === 'unavailable') logger.warn({ code: err.code, route: req.route?.path }, err.message);
+      return sendProblem(res, refusalProblem(err));
+    }
     if (err instanceof HttpError) {
       if (err.status === 503) logger.warn({ code: err.code, route: req.route?.path }, err.message);
       return sendProblem(res, problem(err.status, err.code, err.detail, err.extra));

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { generateToken, hashToken } from '../api/tokens.js';
+import { generateToken, hashToken } from '../app/admin/api-tokens.js';
 import type { Database } from './schema.js';
 import { DEMO } from './demo-data.js';
 

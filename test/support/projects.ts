@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import type { PolicyOverrides } from '../../src/domain/policy.js';
-import { generateToken, hashToken } from '../../src/api/tokens.js';
+import { generateToken, hashToken } from '../../src/app/admin/api-tokens.js';
 
 /**
  * A project like the demo one (same operators, certifications and lead) but with its own

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blocksAlreadyAcquired } from '../../src/api/candidacies/certification-choice.js';
+import { blocksAlreadyAcquired } from '../../src/app/candidacies/acquired-blocks.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { checkYearlyLimit } from '../../src/domain/yearly-limit.js';
 
@@ -81,13 +81,13 @@ describe('acquired blocks refusal', () => {
       new Map([['RNCP35830BC01', 'Entretenir le logement']]),
       { phase: 'identified' },
     );
-    assert.equal(err.status, 409);
+    assert.equal(err.kind, 'conflict');
     assert.equal(err.code, 'blocks_already_acquired');
     assert.equal(
-      err.detail,
+      err.message,
       'Les blocs RNCP35830BC01 (« Entretenir le logement ») et RNCP35830BC03 sont déjà acquis par ce candidat : validés par un jury, ils ne peuvent pas être examinés à nouveau.',
     );
-    assert.deepEqual(err.extra, {
+    assert.deepEqual(err.details, {
       phase: 'identified',
       acquiredBlocks: [acquired('RNCP35830BC01'), acquired('RNCP35830BC03')],
     });
@@ -95,6 +95,6 @@ describe('acquired blocks refusal', () => {
 
   it('uses the singular for one block', () => {
     const err = blocksAlreadyAcquired([acquired('RNCP35830BC02')], new Map());
-    assert.match(err.detail, /^Le bloc RNCP35830BC02 est déjà acquis/);
+    assert.match(err.message, /^Le bloc RNCP35830BC02 est déjà acquis/);
   });
 });

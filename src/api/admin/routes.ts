@@ -7,7 +7,7 @@ import { USER_ROLES } from '../../domain/roles.js';
 import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { uuidParam } from '../schemas/common.js';
-import { adminService } from './service.js';
+import { adminService } from '../../app/admin/admin-service.js';
 import { email, text, uuid } from '../schemas/text.js';
 
 const adminOnly = async ({ user }: { user: { role: string } }) => {

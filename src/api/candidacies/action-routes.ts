@@ -10,9 +10,9 @@ import { currentUser } from '../auth.js';
 import { idempotencyKeyOf } from '../idempotency-key.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
-import { prepareAction, type ActionBody } from './action-payloads.js';
-import { actionUpdateId, runAction } from './action-runner.js';
-import { ACTION_BODIES, ACTION_SUMMARIES } from './action-schemas.js';
+import type { ActionInput } from '../../app/candidacies/prepare-action.js';
+import { performAction } from '../../app/candidacies/perform-action.js';
+import { ACTION_BODIES, ACTION_SUMMARIES, type ActionBody } from './action-schemas.js';
 import { actionIdempotencyHeaders } from './schemas.js';
 
 export const candidacyViewSchema = z
@@ -21,13 +21,30 @@ export const candidacyViewSchema = z
     phase: z.string(),
     phaseLabel: z.string(),
     waitingOn: z.object({ kind: z.string() }).passthrough(),
-    deadlines: z.array(z.object({ name: z.string(), dueAt: z.string(), label: z.string() })),
+    deadlines: z.array(
+      z.object({
+        name: z.string(),
+        label: z.string(),
+        dueAt: z
+          .string()
+          .nullable()
+          .meta({ description: 'Échéance (ISO 8601) ; null pour un délai suspendu.' }),
+        suspended: z.boolean().optional(),
+        remainingMs: z.number().optional().meta({ description: 'Délai suspendu : temps restant (ms).' }),
+        remainingLabel: z.string().optional(),
+      }),
+    ),
     allowedActions: z.array(z.string()),
     blocks: z.array(z.object({ code: z.string(), status: z.string() })),
     remindersSent: z.number(),
   })
   .passthrough()
   .meta({ id: 'CandidacyState', description: 'État vivant du workflow (requête `state`).' });
+
+// Each action's validated body is what its use case takes: a schema that drifts fails to compile.
+type BodiesFit = { [A in Action]: ActionBody<A> extends ActionInput<A> ? true : false }[Action];
+const bodiesFit: BodiesFit extends true ? true : never = true;
+void bodiesFit;
 
 const refusalSchema = problemSchema
   .extend({ phase: z.string().optional(), allowedActions: z.array(z.string()) })
@@ -69,27 +86,14 @@ export function candidacyActionRoutes(
       },
       handler: async ({ body, user }, req, res) => {
         const actor = user ?? currentUser(res);
-        const row = rememberedRow(res);
-        const key = idempotencyKeyOf(req);
-        const prepared = await prepareAction(action as Action, body as ActionBody<Action>, {
-          ...deps,
-          row,
-          replay: key !== undefined,
+        const view = await performAction(deps, {
+          action: action as Action,
+          input: body as ActionBody<Action>,
+          row: rememberedRow(res),
+          actor: { userId: actor.id, operatorId: actor.operatorId },
+          idempotencyKey: idempotencyKeyOf(req),
+          onUndoFailed: (err) => req.log.error({ err }, 'undo failed'),
         });
-        const view = await runAction(
-          deps.temporal,
-          row.workflow_id,
-          action,
-          prepared.payload,
-          { userId: actor.id, operatorId: actor.operatorId },
-          key && actionUpdateId(actor.id, action, key, body),
-        ).catch(async (err: unknown) => {
-          // Refused or unanswered: what was written for it beforehand is removed (the refusal is
-          // still what the caller gets, even if the removal fails).
-          await prepared.undo?.().catch((undoErr: unknown) => req.log.error({ err: undoErr }, 'undo failed'));
-          throw err;
-        });
-        await prepared.after?.();
         res.json(view);
       },
     });

@@ -91,6 +91,9 @@ export const ACTION_BODIES = {
   archive: empty.meta({ id: 'Archive' }),
 } as const;
 
+/** A validated body of an action, the use case's `ActionInput` (checked in action-routes.ts). */
+export type ActionBody<A extends keyof typeof ACTION_BODIES> = z.infer<(typeof ACTION_BODIES)[A]>;
+
 export const ACTION_SUMMARIES: Record<keyof typeof ACTION_BODIES, string> = {
   'record-information': 'Enregistrer l’information et le conseil (certification, blocs, profil)',
   'submit-admissibility': 'Déposer la demande de recevabilité auprès du certificateur',

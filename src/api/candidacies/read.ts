@@ -6,7 +6,7 @@ import type { CandidacyView } from '../../workflows/candidacy/contract.js';
 import { stateQuery } from '../../workflows/candidacy/contract.js';
 import { personalDataAllowed, visibleTo } from '../access.js';
 import type { AuthenticatedUser } from '../auth.js';
-import { acquiredBlocksOf, type AcquiredBlock } from './certification-choice.js';
+import { acquiredBlocksOf, type AcquiredBlock } from '../../app/candidacies/acquired-blocks.js';
 import type { listQuerySchema } from './schemas.js';
 
 export function toSummary(row: CandidacyRow) {

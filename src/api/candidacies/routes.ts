@@ -1,5 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
+import { createCandidacy, type CreateDeps } from '../../app/candidacies/create-candidacy.js';
+import { openFollowUp } from '../../app/candidacies/follow-up.js';
 import { CREATION_OPERATOR_ROLES, CREATION_ROLES } from '../../domain/access.js';
 import type { Database } from '../../db/schema.js';
 import { authorizeAction, loadVisibleCandidacy } from '../access.js';
@@ -9,8 +11,6 @@ import { idempotencyKeyOf } from '../idempotency-key.js';
 import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
-import { createCandidacy, type CreateDeps } from './create.js';
-import { openFollowUp } from './follow-up.js';
 import { getCandidacy, listCandidacies } from './read.js';
 import {
   candidacyDetailSchema,

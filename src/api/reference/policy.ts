@@ -25,7 +25,7 @@ import {
 /**
  * A project's policy beside the legal defaults, and its changes, each one recorded (who, when,
  * before and after). A change applies to candidacies created afterwards: the workflow receives
- * the policy resolved at its start (src/api/candidacies/enrolment.ts) and never reads it again.
+ * the policy resolved at its start (src/app/candidacies/enrol.ts) and never reads it again.
  */
 
 /** Appends one change to the audit of a project's policy (in the caller's transaction). */

@@ -4,7 +4,7 @@ import { assignArm, type ExperimentArm } from '../../domain/arm.js';
 import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../domain/policy.js';
 import type { CandidateProfile } from '../../domain/profile.js';
 import type { Actor, CandidacyInput } from '../../workflows/candidacy/contract.js';
-import { HttpError } from '../problem.js';
+import { Refusal } from '../refusal.js';
 import { resolveCertificationChoice } from './certification-choice.js';
 
 interface EnrolmentRequest {
@@ -18,14 +18,12 @@ interface EnrolmentRequest {
   candidateId?: string;
 }
 
-function invalid(path: string, code: string, message: string): HttpError {
-  return new HttpError(400, 'validation_failed', message, { errors: [{ path, code, message }] });
-}
-
 /**
  * Checks a new candidacy against the reference data and builds the workflow input:
  * project, certification offered by the project, blocks of that certification, the advice
  * operator, the arm (reproducible) and the resolved policy.
+ *
+ * Refusals: `unknown_project` (invalid), the certification choice's, `no_advice_operator` (conflict).
  */
 export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentRequest): Promise<CandidacyInput> {
   const project = await db
@@ -33,7 +31,7 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
     .select(['id', 'policy', 'lead_user_id'])
     .where('id', '=', req.projectId)
     .executeTakeFirst();
-  if (!project) throw invalid('body.projectId', 'unknown_project', 'Projet inconnu.');
+  if (!project) throw Refusal.invalidField('body.projectId', 'unknown_project', 'Projet inconnu.');
 
   const choice = await resolveCertificationChoice(
     db,
@@ -54,7 +52,7 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
     adviceOperators.find((o) => o.operator_id === req.createdBy.operatorId)?.operator_id ??
     adviceOperators[0]?.operator_id;
   if (!adviceOperatorId) {
-    throw new HttpError(409, 'no_advice_operator', 'Ce projet n’a pas d’opérateur d’information et conseil.');
+    throw Refusal.conflict('no_advice_operator', 'Ce projet n’a pas d’opérateur d’information et conseil.');
   }
 
   const settings = project.policy as ProjectPolicySettings;

@@ -2,10 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { AuthenticatedUser } from '../auth.js';
-import { HttpError } from '../problem.js';
-import { prepareEnrolment } from './enrolment.js';
-import type { CreateCandidacyBody } from './schemas.js';
+import type { JobSituation, QualificationLevel } from '../../domain/profile.js';
+import { Refusal } from '../refusal.js';
+import { prepareEnrolment } from './enrol.js';
 import { candidacyWorkflowId, startCandidacyWorkflow } from './start-workflow.js';
 
 export interface CreateDeps {
@@ -17,12 +16,34 @@ export interface CreateDeps {
   maxHistoryEvents?: number;
 }
 
+/** Who creates: a user of an operator (an advisor, an outreach officer, the demo seed). */
+export interface Creator {
+  id: string;
+  operatorId: string;
+}
+
+/** A new candidacy as the API validated it; its JSON is the request hash of an Idempotency-Key. */
+export interface NewCandidacy {
+  projectId: string;
+  candidate: {
+    firstName: string;
+    lastName: string;
+    email: string;
+    phone: string;
+    birthYear: number;
+    qualificationLevel: QualificationLevel;
+    jobSituation: JobSituation;
+  };
+  rncpCode: string;
+  targetBlocks: string[];
+}
+
 export interface CreateResult {
   candidacyId: string;
   replayed: boolean;
 }
 
-function requestHash(body: CreateCandidacyBody): string {
+function requestHash(body: NewCandidacy): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
@@ -30,11 +51,14 @@ function requestHash(body: CreateCandidacyBody): string {
  * Creates a candidacy: candidate and read-model rows in one transaction, then the workflow.
  * With an Idempotency-Key, a retry returns the same candidacy (and finishes a start that
  * failed); without one, a failed start removes the rows so nothing is half-created.
+ *
+ * Refusals: `idempotency_key_reused` (conflict), the enrolment's (invalid, conflict) and
+ * `workflow_start_failed` (unavailable) when Temporal does not answer.
  */
 export async function createCandidacy(
   deps: CreateDeps,
-  user: AuthenticatedUser,
-  body: CreateCandidacyBody,
+  user: Creator,
+  body: NewCandidacy,
   idempotencyKey: string | undefined,
   /** A follow-up candidacy reuses its candidate and points to the candidacy it continues. */
   link?: { candidateId: string; parentCandidacyId: string },
@@ -52,8 +76,7 @@ export async function createCandidacy(
       .executeTakeFirst();
     if (existing) {
       if (existing.request_hash !== hash) {
-        throw new HttpError(
-          409,
+        throw Refusal.conflict(
           'idempotency_key_reused',
           'Cette clé Idempotency-Key a déjà servi pour une autre requête ; utilisez une nouvelle clé.',
         );
@@ -138,7 +161,7 @@ export async function createCandidacy(
   return { candidacyId, replayed: false };
 }
 
-function enrolmentFields(body: CreateCandidacyBody) {
+function enrolmentFields(body: NewCandidacy) {
   return {
     projectId: body.projectId,
     rncpCode: body.rncpCode,
@@ -153,7 +176,7 @@ function enrolmentFields(body: CreateCandidacyBody) {
 async function startAndMark(
   deps: CreateDeps,
   candidacyId: string,
-  body: CreateCandidacyBody,
+  body: NewCandidacy,
   actor: { userId: string; operatorId: string },
   keepOnFailure: boolean,
   prepared?: Awaited<ReturnType<typeof prepareEnrolment>>,
@@ -177,8 +200,7 @@ async function startAndMark(
         await trx.deleteFrom('candidates').where('id', '=', candidateId).execute();
       });
     }
-    throw new HttpError(
-      503,
+    throw Refusal.unavailable(
       'workflow_start_failed',
       keepOnFailure
         ? 'Le moteur de workflows est indisponible : la candidature n’est pas encore démarrée. Réessayez avec la même clé Idempotency-Key.'

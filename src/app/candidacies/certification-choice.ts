@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { HttpError } from '../problem.js';
+import { Refusal } from '../refusal.js';
+import { acquiredBlocksOf, blocksAlreadyAcquired } from './acquired-blocks.js';
 
 export interface CertificationChoice {
   rncpCode: string;
@@ -10,64 +11,12 @@ export interface CertificationChoice {
   silenceRule: 'admissible' | 'rejected';
 }
 
-function invalid(path: string, code: string, message: string): HttpError {
-  return new HttpError(400, 'validation_failed', message, { errors: [{ path, code, message }] });
-}
-
-/** A block a jury validated for this candidate: acquired for good, never examined again. */
-export interface AcquiredBlock {
-  code: string;
-  acquiredAt: string;
-  /** The candidacy whose jury validated it. */
-  candidacyId: string;
-}
-
-/** The blocks of a certification the candidate has acquired, by block code. */
-export async function acquiredBlocksOf(
-  db: Kysely<Database>,
-  candidateId: string,
-  rncpCode: string,
-): Promise<AcquiredBlock[]> {
-  const rows = await db
-    .selectFrom('acquired_blocks')
-    .select(['block_code', 'acquired_at', 'candidacy_id'])
-    .where('candidate_id', '=', candidateId)
-    .where('rncp_code', '=', rncpCode)
-    .orderBy('block_code')
-    .execute();
-  return rows.map((r) => ({
-    code: r.block_code,
-    acquiredAt: r.acquired_at.toISOString(),
-    candidacyId: r.candidacy_id,
-  }));
-}
-
-/**
- * The refusal of a choice that targets acquired blocks (409 `blocks_already_acquired`), naming them
- * in French and listing them in `acquiredBlocks`; `extra` adds fields (the phase of an action).
- */
-export function blocksAlreadyAcquired(
-  blocks: AcquiredBlock[],
-  titles: Map<string, string>,
-  extra: Record<string, unknown> = {},
-): HttpError {
-  const named = blocks.map((b) => {
-    const title = titles.get(b.code);
-    return title ? `${b.code} (« ${title} »)` : b.code;
-  });
-  const detail =
-    blocks.length === 1
-      ? `Le bloc ${named[0]} est déjà acquis par ce candidat : validé par un jury, il ne peut pas être examiné à nouveau.`
-      : `Les blocs ${named.slice(0, -1).join(', ')} et ${named.at(-1)} sont déjà acquis par ce candidat : validés par un jury, ils ne peuvent pas être examinés à nouveau.`;
-  return new HttpError(409, 'blocks_already_acquired', detail, { ...extra, acquiredBlocks: blocks });
-}
-
 /**
  * Checks a certification and target blocks against the project's offer: the certification
  * must be offered by the project, each block must belong to it; "all" means every block.
  *
  * For a known candidate, the blocks they acquired (validated by a jury, in any candidacy) are out of
- * reach: targeting one is refused (409 `blocks_already_acquired`), "all" means every block not
+ * reach: targeting one is refused (conflict `blocks_already_acquired`), "all" means every block not
  * acquired, and a choice is on the whole certification only when nothing is acquired — the remaining
  * blocks after a partial validation are a request on skill blocks, which R. 6412-3 does not limit.
  */
@@ -86,7 +35,7 @@ export async function resolveCertificationChoice(
     .where('c.rncp_code', '=', rncpCode)
     .executeTakeFirst();
   if (!certification) {
-    throw invalid(
+    throw Refusal.invalidField(
       'body.rncpCode',
       'certification_not_offered',
       'Cette certification n’est pas proposée par ce projet.',
@@ -102,17 +51,18 @@ export async function resolveCertificationChoice(
   const acquiredCodes = new Set(acquired.map((b) => b.code));
   const chosen = targetBlocks === 'all' ? [...known].filter((b) => !acquiredCodes.has(b)) : targetBlocks;
   if (new Set(chosen).size !== chosen.length) {
-    throw invalid('body.targetBlocks', 'duplicate_block', 'Un bloc est cité deux fois.');
+    throw Refusal.invalidField('body.targetBlocks', 'duplicate_block', 'Un bloc est cité deux fois.');
   }
   const unknown = chosen.filter((b) => !known.has(b));
   if (unknown.length) {
-    throw new HttpError(400, 'validation_failed', 'Des blocs ne font pas partie de cette certification.', {
-      errors: unknown.map((b) => ({
+    throw Refusal.invalid(
+      'Des blocs ne font pas partie de cette certification.',
+      unknown.map((b) => ({
         path: `body.targetBlocks.${chosen.indexOf(b)}`,
         code: 'unknown_block',
         message: `Le bloc ${b} ne fait pas partie de la certification ${rncpCode}.`,
       })),
-    });
+    );
   }
   const again = acquired.filter((b) => chosen.includes(b.code));
   if (again.length) {
@@ -123,8 +73,7 @@ export async function resolveCertificationChoice(
     );
   }
   if (!chosen.length) {
-    throw new HttpError(
-      409,
+    throw Refusal.conflict(
       'no_blocks_left',
       'Ce candidat a déjà acquis tous les blocs de cette certification : il n’en reste aucun à viser.',
       { ...candidate?.refusal, acquiredBlocks: acquired },

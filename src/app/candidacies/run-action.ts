@@ -11,11 +11,12 @@ import {
   type Actor,
   type CandidacyView,
 } from '../../workflows/candidacy/contract.js';
-import { HttpError } from '../problem.js';
+import { Refusal } from '../refusal.js';
 
 /**
- * Runs one action as a workflow Update and maps a refusal by its validator to a 409 that
- * says the current phase and what is allowed now. A finished candidacy also answers 409.
+ * Runs one action as a workflow Update and turns a refusal by its validator into a conflict
+ * that says the current phase and what is allowed now. A finished candidacy is a conflict too
+ * (`candidacy_closed`).
  */
 export async function runAction<A extends Action>(
   temporal: Client,
@@ -30,7 +31,8 @@ export async function runAction<A extends Action>(
   const handle = temporal.workflow.getHandle(workflowId);
   const definition = actionUpdates[action];
   try {
-    // Bounded: a candidacy whose worker is away answers 503 instead of holding the request.
+    // Bounded: a candidacy whose worker is away fails on the deadline (503 at the API) instead
+    // of holding the request.
     return await temporal.connection.withDeadline(Date.now() + updateTimeoutMs, () =>
       handle.executeUpdate(definition, {
         args: [{ payload, actor }],
@@ -46,14 +48,13 @@ export async function runAction<A extends Action>(
       // The refusal's details: its code, the phase (after any clock that fell due) and what
       // is allowed now, plus what explains it (an implicit decision and its date, clocks due).
       const { code, ...details } = (err.cause.details?.[0] ?? {}) as Partial<ActionRefusedDetails>;
-      throw new HttpError(409, code ?? 'action_refused', err.cause.message, {
+      throw Refusal.conflict(code ?? 'action_refused', err.cause.message, {
         ...details,
         allowedActions: details.allowedActions ?? [],
       });
     }
     if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
-      throw new HttpError(
-        409,
+      throw Refusal.conflict(
         'candidacy_closed',
         'Cette candidature est close : aucune action n’est plus possible.',
         {

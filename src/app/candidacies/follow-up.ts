@@ -1,17 +1,20 @@
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
-import type { AuthenticatedUser } from '../auth.js';
-import { HttpError } from '../problem.js';
-import { acquiredBlocksOf } from './certification-choice.js';
-import { createCandidacy, type CreateDeps } from './create.js';
+import { payloadOf, type JournalPayloads } from '../../domain/candidacy/journal-events.js';
+import { Refusal } from '../refusal.js';
+import { acquiredBlocksOf } from './acquired-blocks.js';
+import { createCandidacy, type CreateDeps, type Creator } from './create-candidacy.js';
 
 /**
  * After a partial result, opens a new candidacy for the remaining blocks, linked to the first
  * one and for the same candidate. Idempotent: a second call returns the same follow-up.
  * The blocks the candidate acquired (this jury's or an earlier one's) are never targeted again.
+ *
+ * Refusals: `candidacy_not_found` (not found), `no_partial_result` and `no_blocks_left` (conflict),
+ * and creation's.
  */
 export async function openFollowUp(
   deps: CreateDeps,
-  user: AuthenticatedUser,
+  user: Creator,
   parentId: string,
 ): Promise<{ candidacyId: string; created: boolean }> {
   const { db } = deps;
@@ -31,7 +34,7 @@ export async function openFollowUp(
     .where('c.id', '=', parentId)
     .where('c.started', '=', true)
     .executeTakeFirst();
-  if (!parent) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${parentId}.`);
+  if (!parent) throw Refusal.notFound('candidacy_not_found', `Aucune candidature ${parentId}.`);
 
   const existing = await db
     .selectFrom('candidacies')
@@ -47,10 +50,13 @@ export async function openFollowUp(
     .where('type', '=', 'jury_result_recorded')
     .orderBy('seq', 'desc')
     .executeTakeFirst();
-  const payload = (result?.payload ?? {}) as { outcome?: string; remainingBlocks?: string[] };
+  // The journal's catalogue types the payload by its event type.
+  const payload: Partial<JournalPayloads['jury_result_recorded']> =
+    (result &&
+      payloadOf({ type: 'jury_result_recorded', payload: result.payload }, 'jury_result_recorded')) ??
+    {};
   if (parent.phase !== 'result' || payload.outcome !== 'partial' || !payload.remainingBlocks?.length) {
-    throw new HttpError(
-      409,
+    throw Refusal.conflict(
       'no_partial_result',
       'Un parcours complémentaire ne s’ouvre qu’après une validation partielle, pour les blocs restants.',
       { phase: parent.phase },
@@ -61,8 +67,7 @@ export async function openFollowUp(
   );
   const remaining = payload.remainingBlocks.filter((b) => !acquired.has(b));
   if (!remaining.length) {
-    throw new HttpError(
-      409,
+    throw Refusal.conflict(
       'no_blocks_left',
       'Les blocs restants de ce parcours sont déjà acquis par le candidat : aucun parcours complémentaire n’est nécessaire.',
       { phase: parent.phase },

@@ -1,16 +1,16 @@
 import type { Client } from '@temporalio/client';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { z } from 'zod';
 import type { CandidaciesTable, Database } from '../../db/schema.js';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
 import { allowedActions, isTerminal, PHASE_LABELS_FR, type Action } from '../../domain/phases.js';
 import { parisYear } from '../../domain/paris-time.js';
+import type { CandidateProfile } from '../../domain/profile.js';
 import { isReinforced, resolvePolicy, type Policy, type ProjectPolicySettings } from '../../domain/policy.js';
 import { checkYearlyLimit } from '../../domain/yearly-limit.js';
-import { HttpError } from '../problem.js';
-import type { ACTION_BODIES } from './action-schemas.js';
-import { queryState } from './action-runner.js';
-import { acquiredBlocksOf, resolveCertificationChoice } from './certification-choice.js';
+import { Refusal } from '../refusal.js';
+import { acquiredBlocksOf } from './acquired-blocks.js';
+import { resolveCertificationChoice } from './certification-choice.js';
+import { queryState } from './run-action.js';
 
 /** Actions whose payload needs Postgres checks before the workflow sees them. */
 const CHECKED_IN_POSTGRES: Action[] = [
@@ -20,7 +20,13 @@ const CHECKED_IN_POSTGRES: Action[] = [
   'request-transfer',
 ];
 
-export type ActionBody<A extends Action> = z.infer<(typeof ACTION_BODIES)[A]>;
+/**
+ * What the caller asks for each action: the workflow's payload as is, except `record-information`,
+ * whose certification choice (a block list or "all") and profile Postgres turns into the payload.
+ */
+export type ActionInput<A extends Action> = A extends 'record-information'
+  ? { rncpCode: string; targetBlocks: string[] | 'all'; profile: CandidateProfile }
+  : ActionPayloads[A];
 
 interface Ctx {
   db: Kysely<Database>;
@@ -73,12 +79,16 @@ async function operatorHoldsRole(db: Kysely<Database>, projectId: string, operat
 }
 
 /**
- * Turns a validated request body into the workflow's payload, with what only Postgres knows
+ * Turns a validated request into the workflow's payload, with what only Postgres knows
  * (the project's offer, operators' roles, the yearly limit across candidacies).
+ *
+ * Refusals: `action_not_allowed` or `candidacy_closed` (conflict, with the phase and the allowed
+ * actions) before any check; then the certification choice's, the yearly limit's (conflict), an
+ * operator without the role (invalid).
  */
 export async function prepareAction<A extends Action>(
   action: A,
-  body: ActionBody<A>,
+  body: ActionInput<A>,
   ctx: Ctx,
 ): Promise<PreparedAction<A>> {
   const { db, row } = ctx;
@@ -89,8 +99,7 @@ export async function prepareAction<A extends Action>(
     // Update's validator stays the judge if a clock changed the phase in between.
     const live = phaseFromReadModel(row);
     if (!live.allowedActions.includes(action)) {
-      throw new HttpError(
-        409,
+      throw Refusal.conflict(
         live.allowedActions.length ? 'action_not_allowed' : 'candidacy_closed',
         live.allowedActions.length
           ? `L’action « ${action} » n’est pas possible en phase « ${live.phaseLabel} ».`
@@ -101,7 +110,7 @@ export async function prepareAction<A extends Action>(
   }
   switch (action) {
     case 'record-information': {
-      const b = body as ActionBody<'record-information'>;
+      const b = body as ActionInput<'record-information'>;
       const live = phaseFromReadModel(row);
       // Blocks this candidate acquired (validated by a jury) cannot be targeted again.
       const choice = await resolveCertificationChoice(db, row.project_id, b.rncpCode, b.targetBlocks, {
@@ -148,7 +157,7 @@ export async function prepareAction<A extends Action>(
         replay: ctx.replay === true,
       });
       if (refusal)
-        throw new HttpError(409, refusal.code, refusal.message, {
+        throw Refusal.conflict(refusal.code, refusal.message, {
           phase: live.phase,
           allowedActions: live.allowedActions,
         });
@@ -158,43 +167,29 @@ export async function prepareAction<A extends Action>(
       };
     }
     case 'assign-coach': {
-      const b = body as ActionBody<'assign-coach'>;
+      const b = body as ActionInput<'assign-coach'>;
       if (!(await operatorHoldsRole(db, row.project_id, b.coachOperatorId, 'coaching'))) {
-        throw new HttpError(
-          400,
-          'validation_failed',
-          'Cet opérateur n’assure pas l’accompagnement dans ce projet.',
+        throw Refusal.invalid('Cet opérateur n’assure pas l’accompagnement dans ce projet.', [
           {
-            errors: [
-              {
-                path: 'body.coachOperatorId',
-                code: 'not_a_coaching_operator',
-                message: 'Opérateur d’accompagnement inconnu dans ce projet.',
-              },
-            ],
+            path: 'body.coachOperatorId',
+            code: 'not_a_coaching_operator',
+            message: 'Opérateur d’accompagnement inconnu dans ce projet.',
           },
-        );
+        ]);
       }
       return { payload: b as ActionPayloads[A] };
     }
     case 'request-transfer': {
-      const b = body as ActionBody<'request-transfer'>;
+      const b = body as ActionInput<'request-transfer'>;
       const live = await queryState(ctx.temporal, row.workflow_id);
       if (!(await operatorHoldsRole(db, row.project_id, b.toOperatorId, live.responsibleRole))) {
-        throw new HttpError(
-          400,
-          'validation_failed',
-          'L’opérateur destinataire doit tenir le même rôle dans ce projet.',
+        throw Refusal.invalid('L’opérateur destinataire doit tenir le même rôle dans ce projet.', [
           {
-            errors: [
-              {
-                path: 'body.toOperatorId',
-                code: 'role_mismatch',
-                message: `Rôle attendu : ${live.responsibleRole}.`,
-              },
-            ],
+            path: 'body.toOperatorId',
+            code: 'role_mismatch',
+            message: `Rôle attendu : ${live.responsibleRole}.`,
           },
-        );
+        ]);
       }
       return { payload: b as ActionPayloads[A] };
     }

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { Refusal } from '../refusal.js';
+
+/** A block a jury validated for this candidate: acquired for good, never examined again. */
+export interface AcquiredBlock {
+  code: string;
+  acquiredAt: string;
+  /** The candidacy whose jury validated it. */
+  candidacyId: string;
+}
+
+/** The blocks of a certification the candidate has acquired, by block code. */
+export async function acquiredBlocksOf(
+  db: Kysely<Database>,
+  candidateId: string,
+  rncpCode: string,
+): Promise<AcquiredBlock[]> {
+  const rows = await db
+    .selectFrom('acquired_blocks')
+    .select(['block_code', 'acquired_at', 'candidacy_id'])
+    .where('candidate_id', '=', candidateId)
+    .where('rncp_code', '=', rncpCode)
+    .orderBy('block_code')
+    .execute();
+  return rows.map((r) => ({
+    code: r.block_code,
+    acquiredAt: r.acquired_at.toISOString(),
+    candidacyId: r.candidacy_id,
+  }));
+}
+
+/**
+ * The refusal of a choice that targets acquired blocks (conflict `blocks_already_acquired`), naming
+ * them in French and listing them in `acquiredBlocks`; `details` adds fields (the phase of an action).
+ */
+export function blocksAlreadyAcquired(
+  blocks: AcquiredBlock[],
+  titles: Map<string, string>,
+  details: Record<string, unknown> = {},
+): Refusal {
+  const named = blocks.map((b) => {
+    const title = titles.get(b.code);
+    return title ? `${b.code} (« ${title} »)` : b.code;
+  });
+  const message =
+    blocks.length === 1
+      ? `Le bloc ${named[0]} est déjà acquis par ce candidat : validé par un jury, il ne peut pas être examiné à nouveau.`
+      : `Les blocs ${named.slice(0, -1).join(', ')} et ${named.at(-1)} sont déjà acquis par ce candidat : validés par un jury, ils ne peuvent pas être examinés à nouveau.`;
+  return Refusal.conflict('blocks_already_acquired', message, { ...details, acquiredBlocks: blocks });
+}
