@@ -3,9 +3,9 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.js';
-import { HttpError } from './problem.js';
 import { defineRoute } from './route.js';
 import { uuidParam } from './schemas/common.js';
+import { loadAdministeredProject } from './reference/access.js';
 
 const failuresQuery = z
   .object({
@@ -49,19 +49,7 @@ export function emailFailureRoutes(deps: { db: Kysely<Database> }, registry: Ope
     params: uuidParam,
     query: failuresQuery,
     authorize: async ({ params, user }) => {
-      const project = await deps.db
-        .selectFrom('projects')
-        .select('lead_user_id')
-        .where('id', '=', params.id)
-        .executeTakeFirst();
-      if (!project) throw new HttpError(404, 'project_not_found', `Aucun projet ${params.id}.`);
-      if (user.role !== 'administrator' && project.lead_user_id !== user.id) {
-        throw new HttpError(
-          403,
-          'role_not_allowed',
-          'Seul le porteur du projet (ou un administrateur) voit les e-mails en échec.',
-        );
-      }
+      await loadAdministeredProject(deps.db, user, params.id, 'les e-mails en échec d’un projet');
     },
     responses: {
       200: { description: 'Les e-mails en échec du projet.', schema: emailFailuresSchema },

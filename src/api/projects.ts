@@ -15,6 +15,7 @@ import { currentUser } from './auth.js';
 import { HttpError } from './problem.js';
 import { defineRoute } from './route.js';
 import { uuidParam } from './schemas/common.js';
+import { loadAdministeredProject } from './reference/access.js';
 
 const policySettingsSchema = z
   .object({
@@ -151,19 +152,7 @@ export function projectRoutes(deps: { db: Kysely<Database> }, registry: OpenAPIR
     params: uuidParam,
     body: policySettingsSchema,
     authorize: async ({ params, user }) => {
-      const project = await deps.db
-        .selectFrom('projects')
-        .select('lead_user_id')
-        .where('id', '=', params.id)
-        .executeTakeFirst();
-      if (!project) throw new HttpError(404, 'project_not_found', `Aucun projet ${params.id}.`);
-      if (user.role !== 'administrator' && project.lead_user_id !== user.id) {
-        throw new HttpError(
-          403,
-          'role_not_allowed',
-          'Seul le porteur du projet (ou un administrateur) fixe sa politique.',
-        );
-      }
+      await loadAdministeredProject(deps.db, user, params.id, 'la politique d’un projet');
     },
     responses: { 200: { description: 'Le projet, avec sa nouvelle politique.' } },
     handler: async ({ params, body, user }, _req, res) => {

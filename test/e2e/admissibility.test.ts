@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { formatDayTimeFr } from '../../src/domain/paris-time.js';
 import { assertOnTime } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
@@ -14,6 +15,35 @@ describe('admissibility: the certifier’s clock, the silence rule, incomplete f
   });
   after(async () => {
     await stack?.stop();
+  });
+
+  it('a decision sent after the deadline while the worker was away answers 409 with the implicit decision and its date', async () => {
+    const c = await CandidacyDriver.create(stack, { projectId });
+    await c.informAndSubmit();
+    // The worker goes away before the 4 s deadline; the certifier's rejection arrives after it.
+    stack.worker.shutdown();
+    await stack.workerRun;
+    await new Promise((r) => setTimeout(r, 5_000));
+    const late = c.refused(
+      'decide-admissibility',
+      { admissible: false, reasons: ['file_not_compliant'] },
+      'certifier',
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    await stack.restartWorker();
+    const res = await late;
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.equal(res.body.code, 'implicit_decision_taken');
+    assert.equal(res.body.phase, 'admissible');
+    const decided = await c.waitEvent('admissibility_decided');
+    assert.equal((decided.payload as { implicit: boolean }).implicit, true);
+    assert.deepEqual(res.body.implicitDecision, {
+      admissible: true,
+      decidedAt: new Date(decided.occurred_at).toISOString(),
+    });
+    // The French sentence gives the date as people in Paris read it.
+    assert.ok(res.body.detail.includes(formatDayTimeFr(decided.occurred_at)), res.body.detail);
+    assert.equal((await c.events()).filter((e) => e.type === 'admissibility_decided').length, 1);
   });
 
   it('silence of the certifier means admissible: implicit decision journaled and told to everyone', async () => {

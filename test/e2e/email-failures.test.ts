@@ -301,7 +301,10 @@ describe('permanent e-mail failures are journaled and listed, the other e-mails 
     assert.equal(other.status, 200);
     assert.deepEqual(other.body, { items: [], total: 0 });
 
-    assert.equal((await stack.http('GET', `/api/projects/${randomUUID()}/email-failures`)).status, 404);
+    // An unknown project: 404 for whoever may read failures; any other role is refused first.
+    const unknown = `/api/projects/${randomUUID()}/email-failures`;
+    assert.equal((await stack.http('GET', unknown, { role: 'administrator' })).status, 404);
+    assert.equal((await stack.http('GET', unknown)).status, 403);
     assert.equal((await stack.http('GET', url, { token: null })).status, 401);
   });
 });

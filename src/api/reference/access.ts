@@ -23,9 +23,17 @@ export function requireAdministratorOrLead(user: AuthenticatedUser, what: string
   }
 }
 
-/** The project, if the caller administers it: 403 for other roles, 404 if unknown, 403 if led by someone else. */
-export async function loadAdministeredProject(db: Kysely<Database>, user: AuthenticatedUser, id: string) {
-  requireAdministratorOrLead(user, 'la politique d’un projet');
+/**
+ * The project, if the caller administers it: 403 for other roles, 404 if unknown, 403 if led by
+ * someone else. The one place of that rule (policy, e-mail failures, reference data).
+ */
+export async function loadAdministeredProject(
+  db: Kysely<Database>,
+  user: AuthenticatedUser,
+  id: string,
+  what = 'la politique d’un projet',
+) {
+  requireAdministratorOrLead(user, what);
   const project = await db
     .selectFrom('projects')
     .select(['id', 'name', 'lead_user_id', 'policy'])
@@ -36,7 +44,7 @@ export async function loadAdministeredProject(db: Kysely<Database>, user: Authen
     throw new HttpError(
       403,
       'project_not_led',
-      'Vous n’êtes pas le porteur de ce projet : seuls son porteur et les administrateurs en gèrent la politique.',
+      `Vous n’êtes pas le porteur de ce projet : seuls son porteur et les administrateurs y ont accès (${what}).`,
     );
   }
   return project;
