@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -161,3 +162,25 @@ function stubActivities(self: WorkflowEnv): Partial<Activities> {
     },
   };
 }
+
+/** Starts one environment for a test file (before its tests, torn down after them). */
+export function useWorkflowEnv(): () => WorkflowEnv {
+  let w: WorkflowEnv | undefined;
+  before(async () => {
+    w = await startWorkflowEnv();
+  });
+  after(async () => {
+    await w?.teardown();
+  });
+  return () => w!;
+}
+
+/** `record-information` for the input `start()` gives: one block of RNCP35830, silence = admissible. */
+export const informPayload = {
+  rncpCode: 'RNCP35830',
+  targetBlocks: ['RNCP35830BC01'],
+  wholeCertification: false,
+  certifierOperatorId: 'op-certifier',
+  silenceRule: 'admissible' as const,
+  reinforced: false,
+};

@@ -13,6 +13,17 @@ import { findTemporalCli } from '../../src/devstack/temporal-cli.js';
 import { startTemporalDevServer } from '../../src/devstack/temporal-dev-server.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 
+/** A plain SMTP client to the capture, as the dev stack's mailer talks to it. */
+function plainSmtpTo(smtpUrl: string) {
+  const smtp = new URL(smtpUrl);
+  return nodemailer.createTransport({
+    host: smtp.hostname,
+    port: Number(smtp.port),
+    secure: false,
+    ignoreTLS: true,
+  });
+}
+
 /** Captures the modules' log lines; printed as test diagnostics only when useful. */
 const quiet = (_msg: string) => {};
 
@@ -37,13 +48,7 @@ describe('mail capture', () => {
     );
     t.after(() => mail.stop());
 
-    const smtp = new URL(mail.smtpUrl);
-    const transport = nodemailer.createTransport({
-      host: smtp.hostname,
-      port: Number(smtp.port),
-      secure: false,
-      ignoreTLS: true,
-    });
+    const transport = plainSmtpTo(mail.smtpUrl);
     t.after(() => transport.close());
 
     const subject = 'Votre parcours VAE — étape « recevabilité » validée';
@@ -125,13 +130,7 @@ describe('mail capture', () => {
     const lines: string[] = [];
     const mail = await startMailCapture({ smtpPort: 0, httpPort: 0, log: (l) => lines.push(l) });
     t.after(() => mail.stop());
-    const smtp = new URL(mail.smtpUrl);
-    const transport = nodemailer.createTransport({
-      host: smtp.hostname,
-      port: Number(smtp.port),
-      secure: false,
-      ignoreTLS: true,
-    });
+    const transport = plainSmtpTo(mail.smtpUrl);
     t.after(() => transport.close());
     const candidacyId = '7f3c2a1e-5b4d-4c8e-9a0f-1d2e3f4a5b6c';
     // As the e-mail activity sends them (src/activities/email.ts).

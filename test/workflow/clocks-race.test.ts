@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Action } from '../../src/domain/phases.js';
 import type { Policy } from '../../src/domain/policy.js';
 import { actionUpdates, stateQuery, type Actor } from '../../src/workflows/candidacy/contract.js';
 import { eventually } from '../support/fixtures.js';
-import { actor, certifier, startWorkflowEnv, type WorkflowEnv } from '../support/workflow-env.js';
+import { actor, certifier, informPayload, useWorkflowEnv } from '../support/workflow-env.js';
 
 /**
  * Time wins its races (issue 9, A.1): for each clock, the worker is stopped before its due
@@ -14,25 +14,10 @@ import { actor, certifier, startWorkflowEnv, type WorkflowEnv } from '../support
  * timer and the Update in one activation, the Update first: the clock must still take effect
  * first, at its instant, and the action be judged after it.
  */
-let w: WorkflowEnv;
-before(async () => {
-  w = await startWorkflowEnv();
-});
-after(async () => {
-  await w?.teardown();
-});
-
-const informPayload = {
-  rncpCode: 'RNCP35830',
-  targetBlocks: ['RNCP35830BC01'],
-  wholeCertification: false,
-  certifierOperatorId: 'op-certifier',
-  silenceRule: 'admissible' as const,
-  reinforced: false,
-};
+const env = useWorkflowEnv();
 
 async function act(workflowId: string, action: Action, payload: unknown, who: Actor = actor) {
-  const handle = w.env.client.workflow.getHandle(workflowId);
+  const handle = env().env.client.workflow.getHandle(workflowId);
   return handle.executeUpdate(actionUpdates[action] as never, { args: [{ payload, actor: who }] } as never);
 }
 
@@ -55,7 +40,7 @@ async function outcome(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const phaseOf = (workflowId: string) => w.env.client.workflow.getHandle(workflowId).query(stateQuery);
+const phaseOf = (workflowId: string) => env().env.client.workflow.getHandle(workflowId).query(stateQuery);
 
 describe('a clock that ran out while the worker was away takes effect before the action that arrived after it', () => {
   const policy: Partial<Policy> = {
@@ -76,22 +61,22 @@ describe('a clock that ran out while the worker was away takes effect before the
 
   it('silence rule, incomplete-file lapse, abandonment contest, transfer acceptance and jury escalation', async () => {
     // Five candidacies, each just before one of its clocks.
-    const silence = await w.start(policy);
+    const silence = await env().start(policy);
     await act(silence.workflowId, 'record-information', informPayload);
     await act(silence.workflowId, 'submit-admissibility', {});
 
-    const lapse = await w.start(policy);
+    const lapse = await env().start(policy);
     await act(lapse.workflowId, 'record-information', informPayload);
     await act(lapse.workflowId, 'submit-admissibility', {});
     await act(lapse.workflowId, 'mark-incomplete', { missingItems: ['cv'] }, certifier);
 
-    const transfer = await w.start(policy);
+    const transfer = await env().start(policy);
     await act(transfer.workflowId, 'request-transfer', {
       toOperatorId: 'op-advice-2',
       reason: 'déménagement',
     });
 
-    const abandonment = await w.start({
+    const abandonment = await env().start({
       ...policy,
       admissibilityDecisionDeadline: { months: 2 },
       coachingStartDeadline: { seconds: 3 },
@@ -106,7 +91,7 @@ describe('a clock that ran out while the worker was away takes effect before the
       'abandonment proposed',
     );
 
-    const jury = await w.start({ ...policy, admissibilityDecisionDeadline: { months: 2 } });
+    const jury = await env().start({ ...policy, admissibilityDecisionDeadline: { months: 2 } });
     await act(jury.workflowId, 'record-information', informPayload);
     await act(jury.workflowId, 'submit-admissibility', {});
     await act(jury.workflowId, 'decide-admissibility', { admissible: true, reasons: [] }, certifier);
@@ -125,7 +110,7 @@ describe('a clock that ran out while the worker was away takes effect before the
     );
 
     // The worker goes away before every one of those clocks is due, and comes back after.
-    await w.stopWorker();
+    await env().stopWorker();
     await sleep(7_000);
     const late = {
       silence: outcome(
@@ -155,17 +140,21 @@ describe('a clock that ran out while the worker was away takes effect before the
       ),
     };
     await sleep(1_000);
-    await w.startWorker();
+    await env().startWorker();
 
     // Silence: the implicit admissibility stands; the late rejection is refused with its date.
     const s = await late.silence;
     assert.equal(s.refused, 'implicit_decision_taken', JSON.stringify(s));
-    const decided = w.eventsOf(silence.candidacyId).filter((e) => e.type === 'admissibility_decided');
+    const decided = env()
+      .eventsOf(silence.candidacyId)
+      .filter((e) => e.type === 'admissibility_decided');
     assert.equal(decided.length, 1);
     assert.equal((decided[0]!.payload as { implicit: boolean }).implicit, true);
     assert.equal((s.details!.implicitDecision as { decidedAt: string }).decidedAt, decided[0]!.occurredAt);
     const submittedAt = Date.parse(
-      w.eventsOf(silence.candidacyId).find((e) => e.type === 'admissibility_requested')!.occurredAt,
+      env()
+        .eventsOf(silence.candidacyId)
+        .find((e) => e.type === 'admissibility_requested')!.occurredAt,
     );
     // Journaled at its instant (6 s after the request), not when the worker came back (8 s).
     assert.ok(
@@ -178,8 +167,16 @@ describe('a clock that ran out while the worker was away takes effect before the
     // Incomplete file: the request lapsed at its delay; completing it after is refused.
     const l = await late.lapse;
     assert.equal(l.refused, 'request_lapsed', JSON.stringify(l));
-    assert.ok(w.eventsOf(lapse.candidacyId).some((e) => e.type === 'admissibility_request_lapsed'));
-    assert.ok(!w.eventsOf(lapse.candidacyId).some((e) => e.type === 'admissibility_file_completed'));
+    assert.ok(
+      env()
+        .eventsOf(lapse.candidacyId)
+        .some((e) => e.type === 'admissibility_request_lapsed'),
+    );
+    assert.ok(
+      !env()
+        .eventsOf(lapse.candidacyId)
+        .some((e) => e.type === 'admissibility_file_completed'),
+    );
 
     // Transfer: escalated at its delay; the late acceptance is refused and names the clock.
     const t = await late.transfer;
@@ -188,18 +185,32 @@ describe('a clock that ran out while the worker was away takes effect before the
       (t.details!.clocksDue as { type: string }[]).map((c) => c.type),
       ['transfer_escalated'],
     );
-    assert.ok(!w.eventsOf(transfer.candidacyId).some((e) => e.type === 'transfer_accepted'));
+    assert.ok(
+      !env()
+        .eventsOf(transfer.candidacyId)
+        .some((e) => e.type === 'transfer_accepted'),
+    );
 
     // Abandonment: the contest window closed first; the candidacy is abandoned.
     const a = await late.abandonment;
     assert.equal(a.refused, 'candidacy_closed', JSON.stringify(a));
-    assert.ok(w.eventsOf(abandonment.candidacyId).some((e) => e.type === 'abandoned'));
-    assert.ok(!w.eventsOf(abandonment.candidacyId).some((e) => e.type === 'abandonment_contested'));
+    assert.ok(
+      env()
+        .eventsOf(abandonment.candidacyId)
+        .some((e) => e.type === 'abandoned'),
+    );
+    assert.ok(
+      !env()
+        .eventsOf(abandonment.candidacyId)
+        .some((e) => e.type === 'abandonment_contested'),
+    );
 
     // Jury: the escalation fell due first and is journaled before the (allowed) scheduling.
     const j = await late.jury;
     assert.equal(j.phase, 'jury_scheduled', JSON.stringify(j));
-    const types = w.eventsOf(jury.candidacyId).map((e) => e.type);
+    const types = env()
+      .eventsOf(jury.candidacyId)
+      .map((e) => e.type);
     assert.ok(
       types.indexOf('jury_escalated') >= 0 &&
         types.indexOf('jury_escalated') < types.indexOf('jury_scheduled'),
@@ -207,19 +218,20 @@ describe('a clock that ran out while the worker was away takes effect before the
     );
 
     if (process.env.RECORD_HISTORIES) {
-      await w.env.client.workflow
-        .getHandle(silence.workflowId)
+      await env()
+        .env.client.workflow.getHandle(silence.workflowId)
         .executeUpdate(actionUpdates.withdraw, { args: [{ payload: { reason: 'fin' }, actor }] });
       await eventually(
         async () =>
-          (await w.env.client.workflow.getHandle(silence.workflowId).describe()).status.name === 'COMPLETED'
+          (await env().env.client.workflow.getHandle(silence.workflowId).describe()).status.name ===
+          'COMPLETED'
             ? true
             : undefined,
         20_000,
         'completion',
       );
-      await w.saveHistory(silence.workflowId, 'v4-late-decision-after-silence');
-      await w.saveHistory(lapse.workflowId, 'v4-late-completion-after-lapse');
+      await env().saveHistory(silence.workflowId, 'v4-late-decision-after-silence');
+      await env().saveHistory(lapse.workflowId, 'v4-late-completion-after-lapse');
     }
   });
 });

@@ -1,38 +1,27 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { actionUpdates, stateQuery } from '../../src/workflows/candidacy/contract.js';
 import { eventually } from '../support/fixtures.js';
-import { actor, startWorkflowEnv, type WorkflowEnv } from '../support/workflow-env.js';
+import { actor, informPayload, useWorkflowEnv } from '../support/workflow-env.js';
 
 /**
  * An e-mail that can never be sent must not stop the candidacy (issue 9, A.8): it is journaled
  * as failed with its reason, dropped from the outbox, and the path and its clocks go on.
  */
-let w: WorkflowEnv;
-before(async () => {
-  w = await startWorkflowEnv();
-});
-after(async () => {
-  await w?.teardown();
-});
-
-const inform = {
-  rncpCode: 'RNCP35830',
-  targetBlocks: ['RNCP35830BC01'],
-  wholeCertification: false,
-  certifierOperatorId: 'op-certifier',
-  silenceRule: 'admissible' as const,
-  reinforced: false,
-};
+const env = useWorkflowEnv();
 
 describe('an e-mail that fails for good is journaled and the path goes on', () => {
   for (const behaviour of ['fail-permanently', 'throw-permanently'] as const) {
     it(`${behaviour === 'fail-permanently' ? 'reported by sendEmails' : 'thrown by an older activity'}: clocks keep running`, async () => {
       // Every e-mail to the certifier fails; the candidate's go out.
-      w.emailBehaviour = (e) => (e.template.startsWith('certifier.') ? behaviour : 'send');
-      const { workflowId, candidacyId } = await w.start({ admissibilityDecisionDeadline: { seconds: 3 } });
-      const handle = w.env.client.workflow.getHandle(workflowId);
-      await handle.executeUpdate(actionUpdates['record-information'], { args: [{ payload: inform, actor }] });
+      env().emailBehaviour = (e) => (e.template.startsWith('certifier.') ? behaviour : 'send');
+      const { workflowId, candidacyId } = await env().start({
+        admissibilityDecisionDeadline: { seconds: 3 },
+      });
+      const handle = env().env.client.workflow.getHandle(workflowId);
+      await handle.executeUpdate(actionUpdates['record-information'], {
+        args: [{ payload: informPayload, actor }],
+      });
       await handle.executeUpdate(actionUpdates['submit-admissibility'], { args: [{ payload: {}, actor }] });
       // The silence rule still decides at its deadline: the clocks did not stop.
       const view = await eventually(
@@ -44,7 +33,9 @@ describe('an e-mail that fails for good is journaled and the path goes on', () =
         'the implicit decision, every e-mail handled',
       );
       assert.equal(view.phase, 'admissible');
-      const failed = w.eventsOf(candidacyId).filter((e) => e.type === 'email_failed');
+      const failed = env()
+        .eventsOf(candidacyId)
+        .filter((e) => e.type === 'email_failed');
       assert.ok(failed.length >= 2, `failed: ${failed.length}`);
       for (const f of failed) {
         const p = f.payload as { template: string; recipientKind: string; code: string };
@@ -52,13 +43,15 @@ describe('an e-mail that fails for good is journaled and the path goes on', () =
         assert.equal(p.recipientKind, 'operator');
         assert.equal(p.code, 'unknown_recipient');
       }
-      const toCandidate = w.sent.filter(
+      const toCandidate = env().sent.filter(
         (e) => e.candidacyId === candidacyId && e.recipient.kind === 'candidate',
       );
       assert.ok(toCandidate.some((e) => e.template === 'candidate.admissibility_decision'));
       // No certifier e-mail was ever counted as sent.
-      assert.ok(!w.sent.some((e) => e.candidacyId === candidacyId && e.template.startsWith('certifier.')));
-      w.emailBehaviour = () => 'send';
+      assert.ok(
+        !env().sent.some((e) => e.candidacyId === candidacyId && e.template.startsWith('certifier.')),
+      );
+      env().emailBehaviour = () => 'send';
     });
   }
 });
