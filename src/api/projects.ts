@@ -1,4 +1,4 @@
-import { savePolicySettings } from './reference/policy.js';
+import { savePolicySettings } from '../app/reference/change-policy.js';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';

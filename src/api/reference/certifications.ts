@@ -2,14 +2,19 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { createCertification } from '../../app/reference/create-certification.js';
+import { findCertification } from '../../app/reference/find-certification.js';
+import { listCertifications } from '../../app/reference/list-certifications.js';
 import type { Database } from '../../db/schema.js';
-import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { code, problemSchema, text, uuid } from '../schemas/common.js';
 import { requireAdministrator, requireAdministratorOrLead } from './access.js';
 import { frenchBody } from './french-validation.js';
 
-/** RNCP certifications and their skill blocks (DOMAIN.md: a certification is split into blocks). */
+/**
+ * RNCP certifications and their skill blocks (DOMAIN.md: a certification is split into blocks):
+ * the HTTP schemas and routes; the use cases are src/app/reference/*-certification(s).ts.
+ */
 
 export const RNCP_CODE = /^RNCP\d{3,6}$/;
 export const BLOCK_CODE = /^RNCP\d{3,6}BC\d{2}$/;
@@ -111,46 +116,6 @@ export const certificationSchema = z
 
 const codeParam = frenchBody(z.object({ code: rncpCodeSchema }), () => 'code RNCP de la certification');
 
-/** Certifications with their blocks, by code (all of them when `codes` is undefined). */
-export async function loadCertifications(db: Kysely<Database>, codes?: string[]) {
-  if (codes && codes.length === 0) return [];
-  let q = db
-    .selectFrom('certifications as c')
-    .innerJoin('operators as o', 'o.id', 'c.certifier_operator_id')
-    .select([
-      'c.rncp_code',
-      'c.title',
-      'c.certifier_operator_id',
-      'o.name as operator_name',
-      'c.silence_rule',
-      'c.created_at',
-    ])
-    .orderBy('c.rncp_code');
-  let b = db.selectFrom('skill_blocks').select(['rncp_code', 'block_code', 'title']).orderBy('block_code');
-  if (codes) {
-    q = q.where('c.rncp_code', 'in', codes);
-    b = b.where('rncp_code', 'in', codes);
-  }
-  const [rows, blocks] = await Promise.all([q.execute(), b.execute()]);
-  return rows.map((c) => ({
-    rncpCode: c.rncp_code,
-    title: c.title,
-    certifierOperatorId: c.certifier_operator_id,
-    certifierOperatorName: c.operator_name,
-    silenceRule: c.silence_rule as 'admissible' | 'rejected',
-    blocks: blocks
-      .filter((x) => x.rncp_code === c.rncp_code)
-      .map((x) => ({ code: x.block_code, title: x.title })),
-    createdAt: c.created_at.toISOString(),
-  }));
-}
-
-function certificationExists(code: string): HttpError {
-  return new HttpError(409, 'certification_exists', `La certification ${code} existe déjà.`, {
-    rncpCode: code,
-  });
-}
-
 /** POST/GET /api/certifications: the catalogue projects choose from (administrators create it). */
 export function certificationRoutes(deps: { db: Kysely<Database> }, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -171,43 +136,7 @@ export function certificationRoutes(deps: { db: Kysely<Database> }, registry: Op
       409: { description: 'Une certification a déjà ce code RNCP.', schema: problemSchema },
     },
     handler: async ({ body }, _req, res) => {
-      const operator = await db
-        .selectFrom('operators')
-        .select('id')
-        .where('id', '=', body.certifierOperatorId)
-        .executeTakeFirst();
-      if (!operator) {
-        const message = `Le champ certifierOperatorId (organisme certificateur) ne désigne aucun organisme connu.`;
-        throw new HttpError(400, 'validation_failed', message, {
-          errors: [{ path: 'body.certifierOperatorId', code: 'unknown_operator', message }],
-        });
-      }
-      try {
-        await db.transaction().execute(async (trx) => {
-          const inserted = await trx
-            .insertInto('certifications')
-            .values({
-              rncp_code: body.rncpCode,
-              title: body.title,
-              certifier_operator_id: body.certifierOperatorId,
-              silence_rule: body.silenceRule,
-            })
-            .onConflict((oc) => oc.column('rncp_code').doNothing())
-            .returning('rncp_code')
-            .executeTakeFirst();
-          if (!inserted) throw certificationExists(body.rncpCode);
-          await trx
-            .insertInto('skill_blocks')
-            .values(
-              body.blocks.map((b) => ({ rncp_code: body.rncpCode, block_code: b.code, title: b.title })),
-            )
-            .execute();
-        });
-      } catch (err) {
-        if ((err as { code?: string }).code === '23505') throw certificationExists(body.rncpCode);
-        throw err;
-      }
-      const [created] = await loadCertifications(db, [body.rncpCode]);
+      const created = await createCertification(db, body);
       res.status(201).location(`/api/certifications/${body.rncpCode}`).json(created);
     },
   });
@@ -223,7 +152,7 @@ export function certificationRoutes(deps: { db: Kysely<Database> }, registry: Op
       200: { description: 'Les certifications.', schema: z.object({ items: z.array(certificationSchema) }) },
     },
     handler: async (_input, _req, res) => {
-      res.json({ items: await loadCertifications(db) });
+      res.json({ items: await listCertifications(db) });
     },
   });
 
@@ -240,9 +169,7 @@ export function certificationRoutes(deps: { db: Kysely<Database> }, registry: Op
       404: { description: 'Aucune certification n’a ce code.', schema: problemSchema },
     },
     handler: async ({ params }, _req, res) => {
-      const [found] = await loadCertifications(db, [params.code]);
-      if (!found) throw new HttpError(404, 'certification_not_found', `Aucune certification ${params.code}.`);
-      res.json(found);
+      res.json(await findCertification(db, params.code));
     },
   });
 

@@ -1,115 +1,22 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { savePolicySettings } from '../../app/reference/change-policy.js';
+import { listPolicyChanges } from '../../app/reference/list-policy-changes.js';
+import { APPLIES_TO_NEW_CANDIDACIES, applyPolicyPatch, policyView } from '../../app/reference/policy-view.js';
 import type { Database } from '../../db/schema.js';
-import type { ProjectPolicySettings } from '../../domain/policy.js';
 import type { AuthenticatedUser } from '../auth.js';
 import { currentUser } from '../auth.js';
-import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
 import { loadAdministeredProject } from './access.js';
-import {
-  APPLIES_TO_NEW_CANDIDACIES,
-  applyPolicyPatch,
-  changedKeys,
-  domainRefusals,
-  normalizeSettings,
-  policyPatchSchema,
-  policyView,
-  policyViewSchema,
-} from './policy-view.js';
+import { policyPatchSchema, policyViewSchema } from './policy-schemas.js';
 
 /**
- * A project's policy beside the legal defaults, and its changes, each one recorded (who, when,
- * before and after). A change applies to candidacies created afterwards: the workflow receives
- * the policy resolved at its start (src/app/candidacies/enrol.ts) and never reads it again.
+ * GET/PATCH /api/projects/:id/policy and its change log, for whoever administers the project
+ * (./access.ts). The use cases are src/app/reference/change-policy.ts and its neighbours.
  */
-
-/** Appends one change to the audit of a project's policy (in the caller's transaction). */
-export async function recordPolicyChange(
-  trx: Transaction<Database> | Kysely<Database>,
-  change: {
-    projectId: string;
-    userId: string;
-    before: ProjectPolicySettings;
-    after: ProjectPolicySettings;
-    changedKeys: string[];
-  },
-) {
-  const id = randomUUID();
-  const row = await trx
-    .insertInto('policy_changes')
-    .values({
-      id,
-      project_id: change.projectId,
-      changed_by: change.userId,
-      before: JSON.stringify(change.before),
-      after: JSON.stringify(change.after),
-      changed_keys: change.changedKeys,
-    })
-    .returning('changed_at')
-    .executeTakeFirstOrThrow();
-  return {
-    id,
-    changedAt: row.changed_at.toISOString(),
-    changedBy: change.userId,
-    changedKeys: change.changedKeys,
-  };
-}
-
-/**
- * Changes a project's policy under a row lock, so that two concurrent changes are both kept
- * and each audit row holds the exact settings it replaced. `next` computes the new settings
- * from the current ones; nothing is recorded when no parameter changes. The PUT of
- * src/api/projects.ts may call this too, so that its changes are recorded the same way.
- */
-export async function savePolicySettings(
-  db: Kysely<Database>,
-  projectId: string,
-  user: AuthenticatedUser,
-  next: (current: ProjectPolicySettings) => ProjectPolicySettings,
-) {
-  return db.transaction().execute(async (trx) => {
-    const project = await trx
-      .selectFrom('projects')
-      .select(['id', 'name', 'policy'])
-      .where('id', '=', projectId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!project) throw new HttpError(404, 'project_not_found', `Aucun projet ${projectId}.`);
-    const before = normalizeSettings(project.policy);
-    const after = normalizeSettings(next(before));
-    const refusals = domainRefusals(after);
-    if (refusals.length) {
-      throw new HttpError(
-        400,
-        'validation_failed',
-        refusals.length === 1
-          ? `La requête contient une erreur (${refusals[0]!.path}).`
-          : `La requête contient ${refusals.length} erreurs.`,
-        { errors: refusals },
-      );
-    }
-    const keys = changedKeys(before, after);
-    if (!keys.length) return { project: { ...project, policy: before }, change: null };
-    await trx
-      .updateTable('projects')
-      .set({ policy: JSON.stringify(after) })
-      .where('id', '=', projectId)
-      .execute();
-    const change = await recordPolicyChange(trx, {
-      projectId,
-      userId: user.id,
-      before,
-      after,
-      changedKeys: keys,
-    });
-    return { project: { ...project, policy: after }, change };
-  });
-}
 
 const changeSchema = z
   .object({
@@ -200,36 +107,7 @@ export function policyRoutes(deps: { db: Kysely<Database> }, registry: OpenAPIRe
       404: { description: 'Projet inconnu.', schema: problemSchema },
     },
     handler: async ({ params }, _req, res) => {
-      const rows = await db
-        .selectFrom('policy_changes as pc')
-        .innerJoin('users as u', 'u.id', 'pc.changed_by')
-        .select([
-          'pc.id',
-          'pc.changed_at',
-          'pc.changed_by',
-          'u.display_name',
-          'u.role',
-          'pc.changed_keys',
-          'pc.before',
-          'pc.after',
-        ])
-        .where('pc.project_id', '=', params.id)
-        .orderBy('pc.changed_at', 'desc')
-        .orderBy('pc.id')
-        .limit(200)
-        .execute();
-      res.json({
-        items: rows.map((r) => ({
-          id: r.id,
-          changedAt: r.changed_at.toISOString(),
-          changedBy: r.changed_by,
-          changedByName: r.display_name,
-          changedByRole: r.role,
-          changedKeys: r.changed_keys,
-          before: r.before,
-          after: r.after,
-        })),
-      });
+      res.json({ items: await listPolicyChanges(db, params.id) });
     },
   });
 

@@ -1,30 +1,25 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { createHash, randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { createProject } from '../../app/reference/create-project.js';
+import { describeProject } from '../../app/reference/describe-project.js';
 import type { Database } from '../../db/schema.js';
 import { TARGET_PUBLICS } from '../../domain/publics.js';
 import { OPERATOR_ROLES } from '../../domain/roles.js';
-import { currentUser, type AuthenticatedUser } from '../auth.js';
+import { currentUser } from '../auth.js';
 import { idempotencyKeyOf } from '../idempotency-key.js';
-import { HttpError } from '../problem.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, text, uuid } from '../schemas/common.js';
 import { requireAdministrator } from './access.js';
-import { loadCertifications, rncpCodeSchema } from './certifications.js';
+import { rncpCodeSchema } from './certifications.js';
 import { frenchBody } from './french-validation.js';
-import { recordPolicyChange } from './policy.js';
-import {
-  changedKeys,
-  normalizeSettings,
-  policyFieldLabel,
-  policySettingsInputSchema,
-} from './policy-view.js';
+import { policyFieldLabel, policySettingsInputSchema } from './policy-schemas.js';
 
 /**
  * POST /api/projects: an experimental project — its publics, the certifications it offers, its
- * operators and their roles, its lead and its initial policy — created by an administrator.
+ * operators and their roles, its lead and its initial policy — created by an administrator. The
+ * use case is src/app/reference/create-project.ts.
  */
 
 const unique =
@@ -110,7 +105,6 @@ export const createProjectSchema = frenchBody(
     return FIELD_LABELS[String(path[0])];
   },
 );
-type CreateProjectBody = z.infer<typeof createProjectSchema>;
 
 const projectCreatedSchema = z
   .object({
@@ -133,173 +127,6 @@ const projectCreatedSchema = z
     createdAt: z.string(),
   })
   .meta({ id: 'ProjectCreated' });
-
-function validationFailed(errors: { path: string; code: string; message: string }[]): HttpError {
-  return new HttpError(
-    400,
-    'validation_failed',
-    errors.length === 1 ? errors[0]!.message : `La requête contient ${errors.length} erreurs.`,
-    { errors },
-  );
-}
-
-/** References of the body that must exist: the lead (a project lead), certifications, operators. */
-async function checkReferences(db: Kysely<Database>, body: CreateProjectBody) {
-  const operatorIds = [...new Set(body.operators.map((o) => o.operatorId))];
-  const [lead, certifications, operators] = await Promise.all([
-    db.selectFrom('users').select(['id', 'role']).where('id', '=', body.leadUserId).executeTakeFirst(),
-    db
-      .selectFrom('certifications')
-      .select(['rncp_code', 'certifier_operator_id'])
-      .where('rncp_code', 'in', body.certifications)
-      .execute(),
-    db.selectFrom('operators').select('id').where('id', 'in', operatorIds).execute(),
-  ]);
-  const errors: { path: string; code: string; message: string }[] = [];
-  if (!lead) {
-    errors.push({
-      path: 'body.leadUserId',
-      code: 'unknown_user',
-      message: 'Le champ leadUserId (porteur du projet) ne désigne aucun utilisateur connu.',
-    });
-  } else if (lead.role !== 'project_lead') {
-    errors.push({
-      path: 'body.leadUserId',
-      code: 'not_a_project_lead',
-      message: `Le champ leadUserId (porteur du projet) désigne un utilisateur au rôle ${lead.role}, pas un porteur de projet (project_lead).`,
-    });
-  }
-  const knownCertifications = new Set(certifications.map((c) => c.rncp_code));
-  body.certifications.forEach((code, i) => {
-    if (!knownCertifications.has(code))
-      errors.push({
-        path: `body.certifications.${i}`,
-        code: 'unknown_certification',
-        message: `Le champ certifications.${i} cite ${code}, qui n’existe pas : créez-la d’abord (POST /api/certifications).`,
-      });
-  });
-  const knownOperators = new Set(operators.map((o) => o.id));
-  body.operators.forEach((o, i) => {
-    if (!knownOperators.has(o.operatorId))
-      errors.push({
-        path: `body.operators.${i}.operatorId`,
-        code: 'unknown_operator',
-        message: `Le champ operators.${i}.operatorId (organisme) ne désigne aucun organisme connu.`,
-      });
-  });
-  if (errors.length) throw validationFailed(errors);
-  return certifications;
-}
-
-async function describeProject(db: Kysely<Database>, id: string) {
-  const project = await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const [offered, operators] = await Promise.all([
-    db.selectFrom('project_certifications').select('rncp_code').where('project_id', '=', id).execute(),
-    db
-      .selectFrom('project_operators as po')
-      .innerJoin('operators as o', 'o.id', 'po.operator_id')
-      .select(['o.id', 'o.name', 'po.role'])
-      .where('po.project_id', '=', id)
-      .orderBy('po.role')
-      .orderBy('o.name')
-      .execute(),
-  ]);
-  const certifications = await loadCertifications(
-    db,
-    offered.map((c) => c.rncp_code),
-  );
-  const policy = normalizeSettings(project.policy);
-  return {
-    id: project.id,
-    name: project.name,
-    leadUserId: project.lead_user_id,
-    targetPublics: project.target_publics,
-    certifications: certifications.map((c) => ({ rncpCode: c.rncpCode, title: c.title, blocks: c.blocks })),
-    operators: operators.map((o) => ({ operatorId: o.id, name: o.name, role: o.role })),
-    policy: { overrides: policy.overrides ?? {}, arms: policy.arms ?? {} },
-    createdAt: project.created_at.toISOString(),
-  };
-}
-
-async function createProject(
-  db: Kysely<Database>,
-  user: AuthenticatedUser,
-  body: CreateProjectBody,
-  idempotencyKey: string | undefined,
-): Promise<{ id: string; replayed: boolean }> {
-  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-  if (idempotencyKey) {
-    const existing = await db
-      .selectFrom('projects')
-      .select(['id', 'request_hash'])
-      .where('created_by', '=', user.id)
-      .where('idempotency_key', '=', idempotencyKey)
-      .executeTakeFirst();
-    if (existing) {
-      if (existing.request_hash !== hash) {
-        throw new HttpError(
-          409,
-          'idempotency_key_reused',
-          'Cette clé Idempotency-Key a déjà servi pour une autre requête ; utilisez une nouvelle clé.',
-        );
-      }
-      return { id: existing.id, replayed: true };
-    }
-  }
-  const certifications = await checkReferences(db, body);
-  const id = randomUUID();
-  const policy = normalizeSettings(body.policy);
-  const empty = normalizeSettings({});
-  try {
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('projects')
-        .values({
-          id,
-          name: body.name,
-          lead_user_id: body.leadUserId,
-          target_publics: body.targetPublics,
-          policy: JSON.stringify(policy),
-          created_by: user.id,
-          idempotency_key: idempotencyKey ?? null,
-          request_hash: hash,
-        })
-        .execute();
-      await trx
-        .insertInto('project_certifications')
-        .values(body.certifications.map((rncp_code) => ({ project_id: id, rncp_code })))
-        .execute();
-      // The certifier of each certification offered plays the certifier role in the project.
-      const roles = new Map(body.operators.map((o) => [`${o.operatorId}:${o.role}`, o]));
-      for (const c of certifications) {
-        roles.set(`${c.certifier_operator_id}:certifier`, {
-          operatorId: c.certifier_operator_id,
-          role: 'certifier',
-        });
-      }
-      await trx
-        .insertInto('project_operators')
-        .values([...roles.values()].map((o) => ({ project_id: id, operator_id: o.operatorId, role: o.role })))
-        .execute();
-      const keys = changedKeys(empty, policy);
-      if (keys.length)
-        await recordPolicyChange(trx, {
-          projectId: id,
-          userId: user.id,
-          before: empty,
-          after: policy,
-          changedKeys: keys,
-        });
-    });
-  } catch (err) {
-    // Two identical requests raced on the same key: the other one won, answer with it.
-    if ((err as { code?: string }).code === '23505' && idempotencyKey) {
-      return createProject(db, user, body, idempotencyKey);
-    }
-    throw err;
-  }
-  return { id, replayed: false };
-}
 
 export function projectAdminRoutes(deps: { db: Kysely<Database> }, registry: OpenAPIRegistry): Router {
   const router = Router();

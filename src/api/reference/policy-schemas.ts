@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import {
+  POLICY_KEYS,
+  POLICY_PARAMETERS,
+  type PolicyKey,
+  type PolicyPatch,
+} from '../../app/reference/policy-view.js';
+import { policyOverridesSchema } from '../../domain/policy.js';
+import { frenchBody } from './french-validation.js';
+
+/**
+ * The HTTP schemas of a project's policy: a change (PATCH), the initial policy of a new project
+ * (POST /api/projects), each field named in French when refused, and the view's response. The
+ * parameters, their labels and the view itself are src/app/reference/policy-view.ts.
+ */
+
+/** The longest duration a policy accepts in each unit: 10 years (a date beyond is meaningless). */
+const DURATION_MAX = { months: 120, days: 3_660, workingDays: 2_600, hours: 87_840, seconds: 315_360_000 };
+
+/**
+ * A positive duration: the parts of src/domain/policy.ts (whole numbers of months, days, working
+ * days, hours or seconds), at least one of them above zero, none beyond 10 years.
+ */
+const positiveDurationSchema = z
+  .strictObject({
+    months: z.number().int().min(0).max(DURATION_MAX.months).optional(),
+    days: z.number().int().min(0).max(DURATION_MAX.days).optional(),
+    workingDays: z.number().int().min(0).max(DURATION_MAX.workingDays).optional(),
+    hours: z.number().int().min(0).max(DURATION_MAX.hours).optional(),
+    seconds: z.number().int().min(0).max(DURATION_MAX.seconds).optional(),
+  })
+  // Refused when every part is zero (or none given); a negative part has its own message.
+  .refine((d) => Object.values(d).some((v) => typeof v !== 'number' || v !== 0), {
+    message:
+      'doit être une durée positive : au moins une partie au-dessus de zéro, par exemple { "days": 15 } ou { "months": 2 }',
+    params: { reason: 'duration_not_positive' },
+  })
+  .meta({
+    id: 'PolicyDuration',
+    description:
+      'Durée : mois, jours, jours ouvrés, heures ou secondes (entiers, au moins une partie non nulle).',
+    example: { days: 15 },
+  });
+
+const domainShape = policyOverridesSchema.shape;
+
+/** The domain's schema of one parameter, made stricter for durations and lists. */
+function fieldSchema(key: PolicyKey): z.ZodType {
+  const kind = POLICY_PARAMETERS[key].kind;
+  if (kind === 'duration') return positiveDurationSchema;
+  const domain = domainShape[key].unwrap() as z.ZodType;
+  if (kind === 'levels')
+    return (domain as z.ZodArray<z.ZodType>).refine(
+      (l) => !Array.isArray(l) || new Set(l).size === l.length,
+      { message: 'cite un niveau deux fois', params: { reason: 'duplicate_level' } },
+    );
+  return domain;
+}
+
+type DomainShape = typeof policyOverridesSchema.shape;
+type Inner<K extends PolicyKey> = ReturnType<DomainShape[K]['unwrap']>;
+
+/** The parameters' schemas; typed as the domain's (their values are the same types, only checked harder). */
+function inputShape() {
+  return Object.fromEntries(POLICY_KEYS.map((k) => [k, fieldSchema(k).optional()])) as unknown as DomainShape;
+}
+function patchShape() {
+  return Object.fromEntries(POLICY_KEYS.map((k) => [k, fieldSchema(k).nullable().optional()])) as unknown as {
+    [K in PolicyKey]: z.ZodOptional<z.ZodNullable<Inner<K>>>;
+  };
+}
+
+/** Overrides as a project stores them: any subset of the parameters, each valid. */
+export const overridesInputSchema = z.strictObject(inputShape()).meta({
+  id: 'PolicyOverridesInput',
+  description:
+    'Surcharges des valeurs légales : tout sous-ensemble des paramètres de la politique ; un paramètre inconnu est refusé.',
+});
+
+/** Overrides in a change: a value sets the parameter, null removes the override (legal default back). */
+const overridesPatchSchema = z.strictObject(patchShape()).meta({
+  id: 'PolicyOverridesPatch',
+  description:
+    'Une valeur fixe le paramètre ; null retire la surcharge (retour à la valeur légale ou du projet).',
+});
+
+const LABELS_BY_KEY: Record<string, string> = Object.fromEntries(
+  POLICY_KEYS.map((k) => [k, POLICY_PARAMETERS[k].label]),
+);
+
+/** `overrides.testArmShare` or `arms.test.convocationLeadTime.days` → the parameter's French name. */
+export function policyFieldLabel(path: readonly PropertyKey[]): string | undefined {
+  for (const part of path) {
+    const label = LABELS_BY_KEY[String(part)];
+    if (label) return label;
+  }
+  return undefined;
+}
+
+export const policyPatchSchema = frenchBody(
+  z
+    .strictObject({
+      overrides: overridesPatchSchema.optional(),
+      arms: z
+        .strictObject({
+          test: overridesPatchSchema.nullable().optional(),
+          control: overridesPatchSchema.nullable().optional(),
+        })
+        .optional(),
+    })
+    .meta({
+      id: 'ProjectPolicyPatch',
+      description:
+        'Modification de la politique d’un projet : seuls les paramètres cités changent. `arms.test` ou `arms.control` à null retire toutes les surcharges de ce groupe.',
+      example: { overrides: { admissibilityDecisionDeadline: { days: 45 } } },
+    }),
+  policyFieldLabel,
+);
+// A validated change is what the use case applies: a schema that drifts fails to compile.
+const patchFits: z.infer<typeof policyPatchSchema> extends PolicyPatch ? true : never = true;
+void patchFits;
+
+/** The initial policy of a new project, checked the same way. */
+export const policySettingsInputSchema = z
+  .strictObject({
+    overrides: overridesInputSchema.optional(),
+    arms: z
+      .strictObject({ test: overridesInputSchema.optional(), control: overridesInputSchema.optional() })
+      .optional(),
+  })
+  .meta({ id: 'ProjectPolicyInput' });
+
+const labelledValue = z.object({ value: z.unknown(), label: z.string() });
+const resolvedValue = labelledValue.extend({ from: z.enum(['default', 'project', 'arm']) });
+
+export const policyViewSchema = z
+  .object({
+    projectId: z.uuid(),
+    projectName: z.string(),
+    appliesTo: z.literal('new_candidacies'),
+    notice: z.string(),
+    defaults: z.record(z.string(), z.unknown()).meta({ description: 'Les valeurs légales (DOMAIN.md).' }),
+    overrides: z.record(z.string(), z.unknown()).meta({ description: 'Les surcharges du projet.' }),
+    perArm: z.object({
+      test: z.record(z.string(), z.unknown()),
+      control: z.record(z.string(), z.unknown()),
+    }),
+    resolved: z
+      .object({ test: z.record(z.string(), z.unknown()), control: z.record(z.string(), z.unknown()) })
+      .meta({ description: 'Ce que reçoit une nouvelle candidature de chaque groupe.' }),
+    parameters: z.array(
+      z.object({
+        key: z.string(),
+        label: z.string(),
+        source: z.string(),
+        kind: z.enum(['duration', 'share', 'count', 'levels', 'boolean']),
+        default: labelledValue,
+        override: labelledValue.nullable(),
+        perArm: z.object({ test: labelledValue.nullable(), control: labelledValue.nullable() }),
+        resolved: z.object({ test: resolvedValue, control: resolvedValue }),
+      }),
+    ),
+  })
+  .meta({ id: 'ProjectPolicyView' });
