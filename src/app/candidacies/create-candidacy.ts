@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { idempotencyKeyReused, requestHash } from '../idempotency.js';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
@@ -43,10 +44,6 @@ export interface CreateResult {
   replayed: boolean;
 }
 
-function requestHash(body: NewCandidacy): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
-}
-
 /**
  * Creates a candidacy: candidate and read-model rows in one transaction, then the workflow.
  * With an Idempotency-Key, a retry returns the same candidacy (and finishes a start that
@@ -76,10 +73,7 @@ export async function createCandidacy(
       .executeTakeFirst();
     if (existing) {
       if (existing.request_hash !== hash) {
-        throw Refusal.conflict(
-          'idempotency_key_reused',
-          'Cette clé Idempotency-Key a déjà servi pour une autre requête ; utilisez une nouvelle clé.',
-        );
+        throw idempotencyKeyReused();
       }
       if (!existing.started) await startAndMark(deps, existing.id, body, actor, true);
       return { candidacyId: existing.id, replayed: true };

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { idempotencyKeyReused, requestHash } from '../idempotency.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ProjectPolicySettings } from '../../domain/policy.js';
@@ -94,7 +95,7 @@ export async function createProject(
   body: NewProject,
   idempotencyKey: string | undefined,
 ): Promise<{ id: string; replayed: boolean }> {
-  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  const hash = requestHash(body);
   if (idempotencyKey) {
     const existing = await db
       .selectFrom('projects')
@@ -104,10 +105,7 @@ export async function createProject(
       .executeTakeFirst();
     if (existing) {
       if (existing.request_hash !== hash) {
-        throw Refusal.conflict(
-          'idempotency_key_reused',
-          'Cette clé Idempotency-Key a déjà servi pour une autre requête ; utilisez une nouvelle clé.',
-        );
+        throw idempotencyKeyReused();
       }
       return { id: existing.id, replayed: true };
     }
