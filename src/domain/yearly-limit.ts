@@ -39,3 +39,16 @@ export function checkYearlyLimit(
   }
   return null;
 }
+
+/**
+ * Whether a request is on the whole certification (limited by R. 6412-3) or on skill blocks
+ * (not limited): every block targeted and none acquired before. After a partial validation, the
+ * remaining blocks are a request on skill blocks.
+ */
+export function isWholeCertificationRequest(c: {
+  targetedBlocks: number;
+  certificationBlocks: number;
+  acquiredBlocks: number;
+}): boolean {
+  return c.acquiredBlocks === 0 && c.targetedBlocks === c.certificationBlocks;
+}

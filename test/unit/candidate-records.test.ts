@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blocksAlreadyAcquired } from '../../src/app/candidacies/acquired-blocks.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
-import { checkYearlyLimit } from '../../src/domain/yearly-limit.js';
+import { checkYearlyLimit, isWholeCertificationRequest } from '../../src/domain/yearly-limit.js';
 
 const whole = (rncpCode: string, submittedAt: string) => ({
   rncpCode,
@@ -96,5 +96,23 @@ describe('acquired blocks refusal', () => {
   it('uses the singular for one block', () => {
     const err = blocksAlreadyAcquired([acquired('RNCP35830BC02')], new Map());
     assert.match(err.message, /^Le bloc RNCP35830BC02 est déjà acquis/);
+  });
+});
+
+describe('whole certification or skill blocks (R. 6412-3)', () => {
+  it('is a whole-certification request only when every block is targeted and none was acquired', () => {
+    assert.equal(
+      isWholeCertificationRequest({ targetedBlocks: 3, certificationBlocks: 3, acquiredBlocks: 0 }),
+      true,
+    );
+    assert.equal(
+      isWholeCertificationRequest({ targetedBlocks: 2, certificationBlocks: 3, acquiredBlocks: 0 }),
+      false,
+    );
+    // The remaining blocks after a partial validation: a request on skill blocks, not limited.
+    assert.equal(
+      isWholeCertificationRequest({ targetedBlocks: 2, certificationBlocks: 3, acquiredBlocks: 1 }),
+      false,
+    );
   });
 });

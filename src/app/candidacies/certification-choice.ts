@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { isWholeCertificationRequest } from '../../domain/yearly-limit.js';
 import { Refusal } from '../refusal.js';
 import { acquiredBlocksOf, blocksAlreadyAcquired } from './acquired-blocks.js';
 
@@ -82,7 +83,11 @@ export async function resolveCertificationChoice(
   return {
     rncpCode,
     targetBlocks: [...chosen].sort(),
-    wholeCertification: acquired.length === 0 && chosen.length === known.size,
+    wholeCertification: isWholeCertificationRequest({
+      targetedBlocks: chosen.length,
+      certificationBlocks: known.size,
+      acquiredBlocks: acquired.length,
+    }),
     certifierOperatorId: certification.certifier_operator_id,
     silenceRule: certification.silence_rule === 'rejected' ? 'rejected' : 'admissible',
   };

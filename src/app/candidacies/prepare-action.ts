@@ -6,7 +6,7 @@ import { allowedActions, isTerminal, PHASE_LABELS_FR, type Action } from '../../
 import { parisYear } from '../../domain/paris-time.js';
 import type { CandidateProfile } from '../../domain/profile.js';
 import { isReinforced, resolvePolicy, type Policy, type ProjectPolicySettings } from '../../domain/policy.js';
-import { checkYearlyLimit } from '../../domain/yearly-limit.js';
+import { checkYearlyLimit, isWholeCertificationRequest } from '../../domain/yearly-limit.js';
 import { Refusal } from '../refusal.js';
 import { acquiredBlocksOf } from './acquired-blocks.js';
 import { resolveCertificationChoice } from './certification-choice.js';
@@ -148,8 +148,11 @@ export async function prepareAction<A extends Action>(
         acquiredBlocksOf(db, row.candidate_id, row.rncp_code),
         projectPolicy(db, row),
       ]);
-      // After a partial validation, the remaining blocks are a request on skill blocks (not limited).
-      const wholeCertification = acquired.length === 0 && row.target_blocks.length === blocks.length;
+      const wholeCertification = isWholeCertificationRequest({
+        targetedBlocks: row.target_blocks.length,
+        certificationBlocks: blocks.length,
+        acquiredBlocks: acquired.length,
+      });
       const refusal = await reserveAdmissibilityRequest(db, row, {
         wholeCertification,
         policy,
