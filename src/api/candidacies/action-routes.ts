@@ -92,7 +92,12 @@ export function candidacyActionRoutes(
           row: rememberedRow(res),
           actor: { userId: actor.id, operatorId: actor.operatorId },
           idempotencyKey: idempotencyKeyOf(req),
-          onUndoFailed: (err) => req.log.error({ err }, 'undo failed'),
+          // Code and message only: a database error's detail may quote row values.
+          onUndoFailed: (err) =>
+            req.log.error(
+              { code: (err as { code?: string }).code, message: (err as Error).message },
+              'undo failed',
+            ),
         });
         res.json(view);
       },
