@@ -10,7 +10,6 @@ import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/proje
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
 const PROFILE = { qualificationLevel: 'level4', jobSituation: 'employed' };
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 /** Two certifications with a single block each, added to the test project: four in all. */
 const EXTRA_CERTIFICATIONS = ['RNCP90001', 'RNCP90002'];
 
@@ -173,21 +172,8 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
 
   /** A candidacy driven to a partial result: BC01 validated, BC02 not. */
   async function toPartialResult(c: CandidacyDriver) {
-    await c.informAndSubmit({ targetBlocks: ['RNCP35830BC01', 'RNCP35830BC02'], profile: PROFILE });
-    await c.act('decide-admissibility', { admissible: true }, 'certifier');
-    await c.act('assign-coach', { coachOperatorId: OPERATORS.coaching });
-    await c.act(
-      'log-coaching-session',
-      { date: new Date().toISOString(), durationMinutes: 90, modality: 'remote' },
-      'coach',
-    );
-    await c.act('submit-validation-file', {}, 'coach');
-    await c.act(
-      'schedule-jury',
-      { sessionAt: inSeconds(2.5), modality: 'remote', place: 'https://visio.exemple.fr/salle-3' },
-      'certifier',
-    );
-    await c.waitPhase('jury_held', 15_000);
+    await c.toValidationFile({ targetBlocks: ['RNCP35830BC01', 'RNCP35830BC02'], profile: PROFILE });
+    await c.holdJury(2.5);
     return c.act(
       'record-jury-result',
       {

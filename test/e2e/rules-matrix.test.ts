@@ -8,46 +8,18 @@ import { ACTIONS, allowedActions, type Action, type Phase } from '../../src/doma
 import type { CandidacyView } from '../../src/workflows/candidacy/contract.js';
 import type { candidacy } from '../../src/workflows/candidacy/workflow.js';
 import { ACTION_SAMPLES, actingRole } from '../support/action-samples.js';
-import { eventually, assertOnTime } from '../support/fixtures.js';
+import { eventually, assertOnTime, inSeconds } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const PROBLEM_JSON = /^application\/problem\+json\b/;
 const TARGETED = ['RNCP35830BC01', 'RNCP35830BC02'];
 
-async function toAdmissible(c: CandidacyDriver) {
-  await c.informAndSubmit();
-  return c.act('decide-admissibility', { admissible: true }, 'certifier');
-}
-
-async function toCoaching(c: CandidacyDriver) {
-  await toAdmissible(c);
-  return c.act('assign-coach', { coachOperatorId: OPERATORS.coaching });
-}
-
-/** A coaching session first: submit-validation-file requires one. */
-async function toValidationFile(c: CandidacyDriver) {
-  await toCoaching(c);
-  await c.act(
-    'log-coaching-session',
-    { date: new Date().toISOString(), durationMinutes: 90, modality: 'remote' },
-    'coach',
-  );
-  return c.act('submit-validation-file', {}, 'coach');
-}
-
-/** Schedules a session a couple of seconds ahead (convocation lead time 1 s) and waits for it. */
-async function holdJury(c: CandidacyDriver, seconds = 2) {
-  const scheduled = await c.act(
-    'schedule-jury',
-    { sessionAt: inSeconds(seconds), modality: 'remote', place: 'https://visio.exemple.fr/salle-7' },
-    'certifier',
-  );
-  assert.equal(scheduled.phase, 'jury_scheduled');
-  return c.waitPhase('jury_held', 10_000);
-}
+const toAdmissible = (c: CandidacyDriver) => c.toAdmissible();
+const toCoaching = (c: CandidacyDriver) => c.toCoaching();
+const toValidationFile = (c: CandidacyDriver) => c.toValidationFile();
+const holdJury = (c: CandidacyDriver, seconds?: number) => c.holdJury(seconds);
 
 /** Update events in the workflow's history (one run: nothing here continues as new). */
 async function updateEventCounts(stack: TestStack, workflowId: string) {

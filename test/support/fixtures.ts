@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DEMO } from '../../src/db/demo-data.js';
 
 /** A valid creation body for the demo project; each call gets a unique e-mail address. */
+/** An ISO instant `s` seconds from now (a session or a date just ahead). */
+export const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
 export function newCandidacyBody(overrides: Record<string, unknown> = {}) {
   const tag = randomUUID().slice(0, 8);
   return {

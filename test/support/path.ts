@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { CandidacyView } from '../../src/workflows/candidacy/contract.js';
 import { stateQuery } from '../../src/workflows/candidacy/contract.js';
-import { eventually, newCandidacyBody } from './fixtures.js';
+import { eventually, inSeconds, newCandidacyBody } from './fixtures.js';
+import { OPERATORS } from './projects.js';
 import type { TestStack } from './stack.js';
 
 /** Drives one candidacy through the HTTP API, as advisors and certifiers would. */
@@ -137,5 +138,39 @@ export class CandidacyDriver {
       profile: opts.profile ?? { qualificationLevel: 'level4', jobSituation: 'employed' },
     });
     return this.act('submit-admissibility');
+  }
+
+  /** Informed, submitted, declared admissible by the certifier. */
+  async toAdmissible(opts: Parameters<CandidacyDriver['informAndSubmit']>[0] = {}) {
+    await this.informAndSubmit(opts);
+    return this.act('decide-admissibility', { admissible: true }, 'certifier');
+  }
+
+  /** Admissible, then a coach assigned. */
+  async toCoaching(opts: Parameters<CandidacyDriver['informAndSubmit']>[0] = {}) {
+    await this.toAdmissible(opts);
+    return this.act('assign-coach', { coachOperatorId: OPERATORS.coaching });
+  }
+
+  /** A coaching session first (submit-validation-file requires one), then the validation file. */
+  async toValidationFile(opts: Parameters<CandidacyDriver['informAndSubmit']>[0] = {}) {
+    await this.toCoaching(opts);
+    await this.act(
+      'log-coaching-session',
+      { date: new Date().toISOString(), durationMinutes: 90, modality: 'remote' },
+      'coach',
+    );
+    return this.act('submit-validation-file', {}, 'coach');
+  }
+
+  /** Schedules a session a few seconds ahead (a compressed convocation lead time) and waits for it. */
+  async holdJury(seconds = 2) {
+    const scheduled = await this.act(
+      'schedule-jury',
+      { sessionAt: inSeconds(seconds), modality: 'remote', place: 'https://visio.exemple.fr/salle-7' },
+      'certifier',
+    );
+    assert.equal(scheduled.phase, 'jury_scheduled');
+    return this.waitPhase('jury_held', 15_000);
   }
 }
