@@ -326,14 +326,14 @@ describe('reference data: certifications, projects and their policy', () => {
     const message = (path: string) => bad.body.errors.find((e: ErrorItem) => e.path === path).message;
     assert.match(
       message('body.overrides.testArmShare'),
-      /part des candidatures affectées au groupe test.*au plus|inférieur ou égal à 1/,
+      /part des candidatures affectées au groupe test\) : valeur trop grande : au maximum 1\./,
     );
     assert.match(
       message('body.overrides.convocationLeadTime'),
       /délai de convocation au jury\) doit être une durée positive/,
     );
     assert.match(message('body.overrides.colour'), /n’est pas un champ connu/);
-    assert.match(message('body.overrides.remindersBeforeAbandonment'), /doit être un nombre/);
+    assert.match(message('body.overrides.remindersBeforeAbandonment'), /attendu : un nombre/);
     const tooLong = await stack.http('PATCH', `/api/projects/${projectId}/policy`, {
       role: 'project_lead',
       body: { overrides: { coachingStartDeadline: { workingDays: 1_000_000 } } },

@@ -1,77 +1,20 @@
 import { z } from 'zod';
+import { messageFr } from '../schemas/messages-fr.js';
 
 /**
  * French validation messages that name the field, for the reference-data routes. A body schema
  * is wrapped here: the request is first parsed with an error map of its own (which takes
  * precedence over the app's, src/api/schemas/messages-fr.ts), and each issue becomes a sentence
- * that starts with the field — its path, and its French label when one is given — such as « Le
- * champ overrides.testArmShare (part des candidatures affectées au groupe test) doit être
- * inférieur ou égal à 1. ». Messages written on a schema (a regex's, a refinement's, a shared
- * text builder's) are kept after the field's name. The wrapped schema is a preprocess, which the
+ * that starts with the field — its path, and its French label when one is given — followed by
+ * the app's one French message for that issue (src/api/schemas/messages-fr.ts), such as « Le
+ * champ overrides.testArmShare (part des candidatures affectées au groupe test) : valeur trop
+ * grande : au maximum 1. ». Messages written on a schema (a regex's, a refinement's, a shared
+ * text builder's) are kept after the field's name the same way. The wrapped schema is a preprocess, which the
  * OpenAPI generator documents as the schema itself.
  */
 
 /** A French name for a field, from its path (`overrides.testArmShare`), or undefined. */
 export type FieldLabel = (path: readonly PropertyKey[]) => string | undefined;
-
-const TYPE_FR: Record<string, string> = {
-  string: 'un texte',
-  number: 'un nombre',
-  int: 'un nombre entier',
-  boolean: 'un booléen (true ou false)',
-  object: 'un objet',
-  array: 'une liste',
-  null: 'null',
-  undefined: 'une valeur',
-};
-
-function plural(n: number | bigint, one: string, many: string): string {
-  return `${n} ${Number(n) > 1 ? many : one}`;
-}
-
-function sizeFr(origin: string, n: number | bigint): string {
-  if (origin === 'string') return plural(n, 'caractère', 'caractères');
-  if (origin === 'array' || origin === 'set') return plural(n, 'élément', 'éléments');
-  return String(n);
-}
-
-/** One French sentence for an issue (without the field name). */
-function messageFr(iss: z.core.$ZodRawIssue): string {
-  switch (iss.code) {
-    case 'invalid_type':
-      if (iss.input === undefined) return 'est obligatoire.';
-      return `doit être ${TYPE_FR[iss.expected] ?? iss.expected}.`;
-    case 'too_small': {
-      const min = iss.minimum;
-      if (iss.origin === 'number' || iss.origin === 'int' || iss.origin === 'bigint')
-        return iss.inclusive
-          ? `doit être supérieur ou égal à ${min}.`
-          : `doit être strictement supérieur à ${min}.`;
-      if (iss.origin === 'array' && Number(min) === 1) return 'ne peut pas être vide.';
-      if (iss.origin === 'string' && Number(min) === 1) return 'ne peut pas être vide.';
-      return `doit contenir au moins ${sizeFr(iss.origin, min)}.`;
-    }
-    case 'too_big': {
-      const max = iss.maximum;
-      if (iss.origin === 'number' || iss.origin === 'int' || iss.origin === 'bigint')
-        return iss.inclusive
-          ? `doit être inférieur ou égal à ${max}.`
-          : `doit être strictement inférieur à ${max}.`;
-      return `doit contenir au plus ${sizeFr(iss.origin, max)}.`;
-    }
-    case 'invalid_format':
-      if (iss.format === 'uuid') return 'doit être un identifiant (UUID).';
-      return 'n’a pas le format attendu.';
-    case 'invalid_value':
-      return `doit valoir l’une de ces valeurs : ${iss.values.map((v) => String(v)).join(', ')}.`;
-    case 'not_multiple_of':
-      return `doit être un multiple de ${String(iss.divisor)}.`;
-    case 'unrecognized_keys':
-      return 'n’est pas un champ connu.';
-    default:
-      return 'est invalide.';
-  }
-}
 
 function describe(path: readonly PropertyKey[], labelOf: FieldLabel): string {
   const dotted = path.map(String).join('.');
@@ -109,12 +52,13 @@ export function frenchBody<S extends z.ZodType>(schema: S, labelOf: FieldLabel =
         }
         continue;
       }
-      // zod's own wording is replaced; a message written on the schema (French) is kept.
+      // A message written on the schema (French) is kept; otherwise the app's French message.
       const own = iss.message === ZOD_DEFAULT ? undefined : iss.message;
+      const raw = iss as unknown as Parameters<typeof messageFr>[0];
       ctx.addIssue({
         ...(iss as z.core.$ZodRawIssue),
         input: undefined,
-        message: `${describe(iss.path, labelOf)} ${own ? predicate(own) : messageFr(iss as z.core.$ZodRawIssue)}`,
+        message: `${describe(iss.path, labelOf)} ${predicate(own ?? messageFr(raw))}`,
       } as never);
     }
     return value;

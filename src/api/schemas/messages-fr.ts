@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDayTimeFr } from '../../domain/paris-time.js';
 
 /**
  * French messages for every zod issue, set once for the process that loads the API (imported by
@@ -102,7 +103,7 @@ function tooSmall(iss: Extract<RawIssue, { code: 'too_small' }>): string {
       if (Number(n) === 1) return 'La liste ne doit pas être vide.';
       return `Trop peu d’éléments : au moins ${count(n, 'élément', 'éléments')}.`;
     case 'date':
-      return `Date trop ancienne : ${iss.inclusive ? 'au plus tôt' : 'après'} ${quote(new Date(Number(n)).toISOString())}.`;
+      return `Date trop ancienne : ${iss.inclusive ? 'au plus tôt' : 'après'} ${formatDayTimeFr(new Date(Number(n)))} (heure de Paris).`;
     case 'file':
       return `Fichier trop petit : au moins ${count(n, 'octet', 'octets')}.`;
     default:
@@ -124,7 +125,7 @@ function tooBig(iss: Extract<RawIssue, { code: 'too_big' }>): string {
         return `Nombre d’éléments invalide : exactement ${count(n, 'élément', 'éléments')} attendus.`;
       return `Trop d’éléments : au plus ${count(n, 'élément', 'éléments')}.`;
     case 'date':
-      return `Date trop lointaine : ${iss.inclusive ? 'au plus tard' : 'avant'} ${quote(new Date(Number(n)).toISOString())}.`;
+      return `Date trop lointaine : ${iss.inclusive ? 'au plus tard' : 'avant'} ${formatDayTimeFr(new Date(Number(n)))} (heure de Paris).`;
     case 'file':
       return `Fichier trop gros : au plus ${count(n, 'octet', 'octets')}.`;
     default:
