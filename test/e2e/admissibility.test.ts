@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { runAction } from '../../src/app/candidacies/run-action.js';
+import { Refusal } from '../../src/app/refusal.js';
+import { DEMO } from '../../src/db/demo-data.js';
 import { formatDayTimeFr } from '../../src/domain/paris-time.js';
 import { assertOnTime } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
@@ -44,6 +47,33 @@ describe('admissibility: the certifier’s clock, the silence rule, incomplete f
     // The French sentence gives the date as people in Paris read it.
     assert.ok(res.body.detail.includes(formatDayTimeFr(decided.occurred_at)), res.body.detail);
     assert.equal((await c.events()).filter((e) => e.type === 'admissibility_decided').length, 1);
+  });
+
+  it('an action the workflow does not answer in time says its outcome is unknown (never a blind 503)', async () => {
+    const c = await CandidacyDriver.create(stack, { projectId });
+    await c.informAndSubmit();
+    stack.worker.shutdown();
+    await stack.workerRun;
+    try {
+      await assert.rejects(
+        runAction(
+          stack.temporal,
+          c.workflowId,
+          'mark-incomplete',
+          { missingItems: ['identity_document'] },
+          { userId: DEMO.users.find((u) => u.role === 'certifier')!.id, operatorId: OPERATORS.certifier },
+          undefined,
+          1_500,
+        ),
+        (err: unknown) =>
+          err instanceof Refusal &&
+          err.kind === 'unavailable' &&
+          err.code === 'action_outcome_unknown' &&
+          /Idempotency-Key/.test(err.message),
+      );
+    } finally {
+      await stack.restartWorker();
+    }
   });
 
   it('silence of the certifier means admissible: implicit decision journaled and told to everyone', async () => {

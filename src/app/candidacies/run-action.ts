@@ -53,6 +53,14 @@ export async function runAction<A extends Action>(
         allowedActions: details.allowedActions ?? [],
       });
     }
+    if (isDeadlineExceeded(err)) {
+      // The Update may still be applied once a worker takes it: its outcome is unknown, so the
+      // answer says so rather than inviting a blind retry that would apply it twice.
+      throw Refusal.unavailable(
+        'action_outcome_unknown',
+        `La candidature n’a pas répondu dans les ${Math.round(updateTimeoutMs / 1000)} s (moteur de workflows occupé ou arrêté) : l’action peut encore être appliquée. Consultez la candidature avant de la renvoyer, ou renvoyez-la avec la même clé Idempotency-Key, qui ne l’applique qu’une fois.`,
+      );
+    }
     if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
       throw Refusal.conflict(
         'candidacy_closed',
@@ -76,6 +84,15 @@ export function actionUpdateId(userId: string, action: string, key: string, body
     .update(JSON.stringify([userId, action, key, body]))
     .digest('hex');
   return `${action}-${digest.slice(0, 40)}`;
+}
+
+/** gRPC DEADLINE_EXCEEDED (4), on the error or its cause. */
+function isDeadlineExceeded(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
+    if (e.code === 4) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 function isCompletedError(err: unknown): boolean {
