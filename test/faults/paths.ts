@@ -45,17 +45,16 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function startPaths(stack: ProcessStack, projectId: string, n: number): Promise<string[]> {
   const t0 = Date.now();
   const ids: string[] = [];
+  const stats = { retries: 0, slowestMs: 0 };
   const queue = Array.from({ length: n }, (_, i) => i);
   await Promise.all(
     Array.from({ length: 10 }, async () => {
       for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-        const created = await stack.http('POST', '/api/candidacies', {
+        const created = await sendOnce(stack, stats, 'POST', '/api/candidacies', 201, {
           body: newCandidacyBody({ projectId, rncpCode: 'RNCP34147', targetBlocks: ['RNCP34147BC01'] }),
-          headers: { 'idempotency-key': `faults-${i}-${randomUUID()}` },
         });
-        assert.equal(created.status, 201, JSON.stringify(created.body));
-        const id = created.body.id as string;
-        const info = await stack.http('POST', `/api/candidacies/${id}/record-information`, {
+        const id = created.id as string;
+        await sendOnce(stack, stats, 'POST', `/api/candidacies/${id}/record-information`, 200, {
           body: {
             eligibilityChecked: true,
             rncpCode: 'RNCP34147',
@@ -63,15 +62,49 @@ export async function startPaths(stack: ProcessStack, projectId: string, n: numb
             profile: { qualificationLevel: 'level3', jobSituation: 'employed' },
           },
         });
-        assert.equal(info.status, 200, JSON.stringify(info.body));
-        const submitted = await stack.http('POST', `/api/candidacies/${id}/submit-admissibility`);
-        assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+        await sendOnce(stack, stats, 'POST', `/api/candidacies/${id}/submit-admissibility`, 200);
         ids.push(id);
       }
     }),
   );
-  console.log(`${n} paths started (created, informed, submitted) in ${Date.now() - t0} ms`);
+  console.log(
+    `${n} paths started (created, informed, submitted) in ${Date.now() - t0} ms; slowest request ${stats.slowestMs} ms, ${stats.retries} retried`,
+  );
   return ids;
+}
+
+/**
+ * One request as a careful client sends it: with an Idempotency-Key, and sent again with the
+ * same key when the answer is a 503 (dependency unavailable, or an action whose outcome is
+ * unknown after the API's 30 s Update deadline) or does not come, so it is applied once. The
+ * client waits longer than the API's own deadline. Fails with the request and its last answer.
+ */
+async function sendOnce(
+  stack: ProcessStack,
+  stats: { retries: number; slowestMs: number },
+  method: string,
+  url: string,
+  expected: number,
+  opts: { body?: unknown } = {},
+): Promise<Record<string, unknown>> {
+  const headers = { 'idempotency-key': `faults-${randomUUID()}` };
+  const giveUpAt = Date.now() + 180_000;
+  for (let attempt = 1; ; attempt++) {
+    const sentAt = Date.now();
+    const res = await stack
+      .http(method, url, { ...opts, headers, timeoutMs: 60_000 })
+      .catch((err: unknown) => ({ status: 0, body: { error: String(err) } }));
+    stats.slowestMs = Math.max(stats.slowestMs, Date.now() - sentAt);
+    if (res.status === expected) return res.body;
+    if ((res.status === 503 || res.status === 0) && Date.now() < giveUpAt) {
+      stats.retries++;
+      await sleep(1_000);
+      continue;
+    }
+    throw new Error(
+      `${method} ${url}: ${res.status} after ${attempt} attempt(s), expected ${expected}: ${JSON.stringify(res.body)}`,
+    );
+  }
 }
 
 /** Every path closed, the journal without gap or duplicate, every e-mail logged sent and captured once. */

@@ -203,7 +203,13 @@ export class ProcessStack {
   async http(
     method: string,
     url: string,
-    opts: { body?: unknown; token?: string | null; headers?: Record<string, string>; raw?: string } = {},
+    opts: {
+      body?: unknown;
+      token?: string | null;
+      headers?: Record<string, string>;
+      raw?: string;
+      timeoutMs?: number;
+    } = {},
   ) {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? this.tokens.advisor : opts.token;
@@ -217,7 +223,7 @@ export class ProcessStack {
       method,
       headers,
       body,
-      signal: AbortSignal.timeout(20_000),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
     });
     const text = await res.text();
     let parsed: unknown = text;
