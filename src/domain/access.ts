@@ -50,6 +50,10 @@ const RULES: Record<Action, { role: UserRole; position: Position }[]> = {
     { role: 'certifier', position: 'certifier' },
     { role: 'jury_organiser', position: 'jury_organisation' },
   ],
+  'cancel-jury': [
+    { role: 'certifier', position: 'certifier' },
+    { role: 'jury_organiser', position: 'jury_organisation' },
+  ],
   'record-jury-result': [{ role: 'certifier', position: 'certifier' }],
   withdraw: [
     { role: 'advisor', position: 'advice' },

@@ -32,6 +32,7 @@ export const ACTIONS = [
   'log-coaching-session',
   'submit-validation-file',
   'schedule-jury',
+  'cancel-jury',
   'record-jury-result',
   'withdraw',
   'request-transfer',
@@ -67,7 +68,7 @@ const ALLOWED: Record<Phase, readonly Action[]> = {
   ],
   abandonment_proposed: ['contest-abandonment', 'withdraw', 'archive'],
   validation_file_submitted: ['schedule-jury', 'withdraw', 'archive'],
-  jury_scheduled: ['schedule-jury', 'record-jury-result', 'withdraw', 'archive'],
+  jury_scheduled: ['schedule-jury', 'cancel-jury', 'record-jury-result', 'withdraw', 'archive'],
   jury_held: ['record-jury-result', 'withdraw', 'archive'],
   // Terminal: the workflow completes; what remains (a follow-up candidacy) is a new workflow.
   not_admissible: [],

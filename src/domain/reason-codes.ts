@@ -19,3 +19,12 @@ export const TRANSFER_REASON_CODES = [
 export type TransferReasonCode = (typeof TRANSFER_REASON_CODES)[number];
 
 export const COACHING_MODALITIES = ['on_site', 'remote', 'phone'] as const;
+
+/** Why a convocation to a jury session is cancelled (the candidacy waits for another session). */
+export const JURY_CANCELLATION_REASONS = [
+  'session_cancelled',
+  'jury_not_composed',
+  'candidate_unavailable',
+  'other',
+] as const;
+export type JuryCancellationReason = (typeof JURY_CANCELLATION_REASONS)[number];

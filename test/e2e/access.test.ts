@@ -42,6 +42,7 @@ const ALLOWED: Record<Action, Caller[]> = {
   'log-coaching-session': ['coach'],
   'submit-validation-file': ['coach', 'advisor'],
   'schedule-jury': ['certifier', 'juryOrganiser'],
+  'cancel-jury': ['certifier', 'juryOrganiser'],
   'record-jury-result': ['certifier'],
   withdraw: ['advisor', 'coach'],
   // Only the operator responsible when it closed (coaching) could hand it over.
@@ -75,6 +76,7 @@ function deniedCode(caller: Caller, action: Action): string {
     'log-coaching-session': ['coach'],
     'submit-validation-file': ['coach', 'advisor'],
     'schedule-jury': ['certifier', 'jury_organiser'],
+    'cancel-jury': ['certifier', 'jury_organiser'],
     'record-jury-result': ['certifier'],
     withdraw: ['advisor', 'coach'],
     'request-transfer': ['advisor', 'coach', 'certifier'],

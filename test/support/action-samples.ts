@@ -39,6 +39,7 @@ export const ACTION_SAMPLES: { [A in Action]: ActionSampleBody<A> } = {
     modality: 'on_site',
     place: 'Centre d’examen, 12 rue des Lilas, 69003 Lyon',
   },
+  'cancel-jury': { reason: 'session_cancelled' },
   'record-jury-result': {
     outcome: 'refused',
     blocks: [
@@ -75,6 +76,7 @@ export const ACTION_ROLES: Record<Action, string> = {
   // Coach or advisor; the advisor holds the advice position from the start.
   'submit-validation-file': 'advisor',
   'schedule-jury': 'certifier',
+  'cancel-jury': 'certifier',
   'record-jury-result': 'certifier',
   withdraw: 'advisor',
   // Whoever is responsible now: see actingRole.

@@ -220,6 +220,10 @@ const SAMPLES: Record<TemplateName, Sample> = {
     },
     expect: ['le 3 février 2027 à 14 h 30', 'sur place', 'Lieu : DREETS, 77 rue Jacquemars-Giélée', B3],
   },
+  'candidate.jury_cancelled': {
+    data: { sessionAt: SESSION_AT, reason: 'jury_not_composed' },
+    expect: ['3 février 2027 à 14 h 30', 'annulée', 'le jury n’a pas pu être réuni', 'nouvelle session'],
+  },
   'candidate.jury_reminder': {
     data: {
       sessionAt: SESSION_AT,

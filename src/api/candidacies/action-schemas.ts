@@ -3,6 +3,7 @@ import { INADMISSIBILITY_REASON_CODES, MISSING_ITEM_CODES } from '../../domain/c
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
 import {
   COACHING_MODALITIES,
+  JURY_CANCELLATION_REASONS,
   TRANSFER_REASON_CODES,
   WITHDRAWAL_REASON_CODES,
 } from '../../domain/reason-codes.js';
@@ -67,6 +68,10 @@ export const ACTION_BODIES = {
     })
     .strict()
     .meta({ id: 'ScheduleJury' }),
+  'cancel-jury': z
+    .object({ reason: z.enum(JURY_CANCELLATION_REASONS) })
+    .strict()
+    .meta({ id: 'CancelJury' }),
   'record-jury-result': z
     .object({
       outcome: z.enum(['full', 'partial', 'refused', 'absent', 'excused']),
@@ -104,6 +109,7 @@ export const ACTION_SUMMARIES: Record<keyof typeof ACTION_BODIES, string> = {
   'log-coaching-session': 'Saisir une séance d’accompagnement',
   'submit-validation-file': 'Déposer le dossier de validation',
   'schedule-jury': 'Programmer (ou déplacer) la session de jury',
+  'cancel-jury': 'Annuler la convocation au jury (retour en attente de session, délais inchangés)',
   'record-jury-result': 'Saisir le résultat du jury',
   withdraw: 'Enregistrer le retrait du candidat',
   'request-transfer': 'Demander le transfert à un autre opérateur du même rôle',

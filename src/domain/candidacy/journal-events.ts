@@ -1,5 +1,6 @@
 import type { ExperimentArm } from '../arm.js';
 import type { OperatorRole } from '../roles.js';
+import type { JuryCancellationReason } from '../reason-codes.js';
 import type { JuryModality, JuryOutcome } from './state.js';
 
 /** Set on every event a clock produced: which clock, and the instant it was due. */
@@ -40,8 +41,9 @@ export interface JournalPayloads {
   validation_file_submitted: { juryDeadlineAt: string };
   jury_escalated: ClockStamp;
   jury_deadline_missed: ClockStamp;
-  jury_scheduled: { sessionAt: string; modality: JuryModality };
-  jury_rescheduled: { sessionAt: string; modality: JuryModality };
+  jury_scheduled: { sessionAt: string; modality: JuryModality; sessionId?: string };
+  jury_rescheduled: { sessionAt: string; modality: JuryModality; sessionId?: string };
+  jury_cancelled: { sessionAt: string; reason: JuryCancellationReason; sessionId?: string };
   jury_reminder_sent: ClockStamp;
   jury_held: { sessionAt: string } & ClockStamp;
   result_reminder_sent: ClockStamp;
@@ -101,6 +103,7 @@ export const JOURNAL_EVENT_TYPES = [
   'jury_deadline_missed',
   'jury_scheduled',
   'jury_rescheduled',
+  'jury_cancelled',
   'jury_reminder_sent',
   'jury_held',
   'result_reminder_sent',

@@ -2,11 +2,25 @@ import { addDuration, formatDurationFr, subtractDuration } from '../duration.js'
 import { formatDayTimeFr, parisDay } from '../paris-time.js';
 import type { Area } from './rules.js';
 import { refuse } from './rules.js';
-import type { JuryModality } from './state.js';
+import type { JuryCancellationReason } from '../reason-codes.js';
+import type { CandidacyState, JuryModality } from './state.js';
 
 /** Jury: the session and its convocation, the 3-month deadline, reminders around the session. */
 export interface JuryPayloads {
-  'schedule-jury': { sessionAt: string; modality: JuryModality; place: string };
+  /** `sessionId` is set by a jury-session workflow (the planner's sessions), never by the API. */
+  'schedule-jury': { sessionAt: string; modality: JuryModality; place: string; sessionId?: string };
+  'cancel-jury': { reason: JuryCancellationReason; sessionId?: string };
+}
+
+/** A convocation made by a jury session is changed by that session only. */
+function managedBySession(s: CandidacyState, sessionId: string | undefined) {
+  const managing = s.jury?.session?.sessionId;
+  if (s.phase !== 'jury_scheduled' || !managing || managing === sessionId) return null;
+  return refuse(
+    'jury_session_managed',
+    `Cette convocation a été faite par la session de jury ${managing} : modifiez ou annulez la session elle-même.`,
+    { sessionId: managing },
+  );
 }
 
 export type JuryClock =
@@ -15,7 +29,9 @@ export type JuryClock =
 export const jury: Area<JuryPayloads, JuryClock> = {
   actions: {
     'schedule-jury': {
-      validate(_s, p, { policy, now }) {
+      validate(s, p, { policy, now }) {
+        const managed = managedBySession(s, p.sessionId);
+        if (managed) return managed;
         const earliest = addDuration(now, policy.convocationLeadTime);
         if (Date.parse(p.sessionAt) < earliest.getTime()) {
           return refuse(
@@ -37,6 +53,7 @@ export const jury: Area<JuryPayloads, JuryClock> = {
           modality: p.modality,
           place: p.place,
           scheduledAt: now.toISOString(),
+          ...(p.sessionId ? { sessionId: p.sessionId } : {}),
           // A session closer than the reminder lead time: the convocation is the reminder.
           reminderSent: reminderAt <= now.getTime(),
           resultReminderSent: false,
@@ -54,10 +71,38 @@ export const jury: Area<JuryPayloads, JuryClock> = {
         });
         return {
           type: rescheduled ? 'jury_rescheduled' : 'jury_scheduled',
-          payload: { sessionAt: j.session.at, modality: j.session.modality },
+          payload: {
+            sessionAt: j.session.at,
+            modality: j.session.modality,
+            ...(p.sessionId ? { sessionId: p.sessionId } : {}),
+          },
           summary: rescheduled
             ? 'Session de jury déplacée : nouvelle convocation'
             : 'Session de jury programmée : convocation envoyée',
+        };
+      },
+    },
+    'cancel-jury': {
+      validate: (s, p) => managedBySession(s, p.sessionId),
+      apply(s, p, _ctx, emails) {
+        const j = s.jury!;
+        const cancelled = j.session!;
+        j.session = null;
+        // Back to waiting: the 3-month deadline and any escalation already sent are unchanged.
+        s.phase = 'validation_file_submitted';
+        emails.push({
+          template: 'candidate.jury_cancelled',
+          to: 'candidate',
+          data: { sessionAt: cancelled.at, reason: p.reason },
+        });
+        return {
+          type: 'jury_cancelled',
+          payload: {
+            sessionAt: cancelled.at,
+            reason: p.reason,
+            ...(cancelled.sessionId ? { sessionId: cancelled.sessionId } : {}),
+          },
+          summary: 'Convocation au jury annulée : en attente d’une nouvelle session',
         };
       },
     },

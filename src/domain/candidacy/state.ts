@@ -77,6 +77,8 @@ export interface CandidacyState {
       modality: JuryModality;
       place: string;
       scheduledAt: string;
+      /** The planner's jury session (jury-session workflow) that convened the candidate, if any. */
+      sessionId?: string;
       reminderSent: boolean;
       resultReminderSent: boolean;
     } | null;

@@ -24,6 +24,14 @@ import {
   OUTCOME_LABELS,
   type JuryOutcome,
 } from '../labels.js';
+import { JURY_CANCELLATION_REASONS, type JuryCancellationReason } from '../../domain/reason-codes.js';
+
+const JURY_CANCELLATION_LABELS: Record<JuryCancellationReason, string> = {
+  session_cancelled: 'la session a été annulée par l’organisateur des jurys',
+  jury_not_composed: 'le jury n’a pas pu être réuni à cette date',
+  candidate_unavailable: 'vous avez signalé un empêchement',
+  other: 'la session ne peut pas se tenir à cette date',
+};
 
 interface Session {
   sessionAt: string;
@@ -191,6 +199,18 @@ export const JURY_TEMPLATES = {
         closing: [...sessionAdvice(ctx, s), candidateReference(ctx)],
       },
     );
+  },
+
+  'candidate.jury_cancelled': (ctx) => {
+    const sessionAt = requireDate(ctx.data, 'sessionAt');
+    const reason = requireOneOf(ctx.data, 'reason', JURY_CANCELLATION_REASONS);
+    return candidateEmail(`Session de jury du ${dateFr(sessionAt)} annulée`, greeting(ctx), {
+      paragraphs: [
+        `Votre convocation au jury de VAE du ${dateTimeFr(sessionAt)} (heure de Paris), pour la certification ${certificationLabel(ctx)}, est annulée : ${JURY_CANCELLATION_LABELS[reason]}.`,
+        'Vous n’avez rien à faire : le certificateur vous convoquera à une nouvelle session, dans le délai légal et avec le délai de convocation habituel. Cette annulation ne change rien aux blocs de compétences présentés ni à votre dossier de validation.',
+      ],
+      closing: [candidateReference(ctx)],
+    });
   },
 
   'candidate.jury_reminder': (ctx) => {
