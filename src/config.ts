@@ -20,6 +20,11 @@ export interface AppConfig {
   migrateOnStart: boolean;
   /** Continue-as-new threshold for candidacy histories (0: only when the server suggests it). */
   maxHistoryEvents: number;
+  /**
+   * Secret of the signed links sent to people without an account (jury invitations). Required in
+   * production (NODE_ENV=production); a fixed development value otherwise.
+   */
+  linkSecret: string;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -45,5 +50,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL || 'info',
     migrateOnStart: env.MIGRATE_ON_START === 'true',
     maxHistoryEvents: intFromEnv('CANDIDACY_MAX_HISTORY_EVENTS', 0),
+    linkSecret: linkSecretFromEnv(env),
   };
+}
+
+function linkSecretFromEnv(env: NodeJS.ProcessEnv): string {
+  if (env.LINK_SECRET) {
+    if (env.LINK_SECRET.length < 32) throw new Error('LINK_SECRET must be at least 32 characters long');
+    return env.LINK_SECRET;
+  }
+  if (env.NODE_ENV === 'production') throw new Error('LINK_SECRET is required in production');
+  return 'parcours-vae-development-link-secret-not-for-production';
 }

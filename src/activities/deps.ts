@@ -1,4 +1,6 @@
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import type { LinkSigner } from '../signed-links.js';
 import type { Database } from '../db/schema.js';
 import type { Mailer } from './mailer.js';
 
@@ -8,6 +10,10 @@ export interface ActivityDeps {
   mailer: Mailer;
   mailFrom: string;
   clock?: () => Date;
+  /** For the jury sessions' activities, which act on candidacies through their Updates. */
+  temporal?: Client;
+  /** Signs the links of jury invitations, and the public URL they point to. */
+  links?: { signer: LinkSigner; publicUrl: string };
   /** Fault injection for the durability tests (e.g. fail an activity after its e-mail left). */
   faults?: { afterEmailSent?: (key: string) => void };
 }

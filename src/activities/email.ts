@@ -131,7 +131,21 @@ function asFailure(code: EmailFailureCode, reason: string): PermanentFailure {
   return { code, reason, message: reason };
 }
 
-export function emailActivities(deps: ActivityDeps) {
+/** What the e-mail log needs of an e-mail: its key, template, recipient kind, candidacy or session. */
+export interface LoggedEmail {
+  key: string;
+  template: string;
+  recipient: { kind: string };
+  /** Null for the e-mails of a jury session (members, organiser). */
+  candidacyId: string | null;
+  sessionId?: string;
+}
+
+/**
+ * The exactly-once log of e-mails (claim, send with a stable Message-ID, mark sent), shared by the
+ * candidacy's e-mails and the jury sessions'.
+ */
+export function emailLog(deps: ActivityDeps) {
   const { db, mailer, mailFrom } = deps;
   const markSent = (key: string, messageId: string) =>
     db
@@ -140,61 +154,13 @@ export function emailActivities(deps: ActivityDeps) {
       .where('idempotency_key', '=', key)
       .execute();
 
-  /** Template, recipient and rendering: a permanent failure is returned, never retried. */
-  async function prepare(req: EmailRequest): Promise<Prepared> {
-    if (!isTemplateName(req.template)) {
-      return {
-        ok: false,
-        failure: {
-          code: 'unknown_template',
-          message: `Unknown e-mail template ${req.template}`,
-          reason: `Modèle d’e-mail inconnu : ${quoted(req.template)}. ${NOT_SENT}`,
-        },
-      };
-    }
-    const ctx = await loadEmailContext(db, req.candidacyId, req.recipient, req.data);
-    if (!ctx) {
-      const candidacy = UUID.test(req.candidacyId)
-        ? await db.selectFrom('candidacies').select('id').where('id', '=', req.candidacyId).executeTakeFirst()
-        : undefined;
-      return {
-        ok: false,
-        failure: {
-          code: 'unknown_recipient',
-          message: `No recipient for ${req.recipient.kind} on candidacy ${req.candidacyId}`,
-          reason: `Destinataire introuvable : ${missingRecipient(req.recipient, candidacy !== undefined)}. ${NOT_SENT}`,
-        },
-      };
-    }
-    try {
-      return { ok: true, address: ctx.address, rendered: TEMPLATES[req.template](ctx.context) };
-    } catch (err) {
-      // Invalid template data is a programming error: retrying cannot fix it. The reason names
-      // the field, never its value.
-      const fields = err instanceof TemplateDataError ? err.fields : [];
-      return {
-        ok: false,
-        failure: {
-          code: 'invalid_template_data',
-          message: (err as Error).message,
-          reason:
-            fields.length === 0
-              ? `Le modèle ${quoted(req.template)} n’a pas pu être produit avec les données fournies. ${NOT_SENT}`
-              : fields.length === 1
-                ? `Données invalides pour le modèle ${quoted(req.template)} : le champ ${quoted(fields[0]!)} est absent ou mal formé. ${NOT_SENT}`
-                : `Données invalides pour le modèle ${quoted(req.template)} : les champs ${fields.map(quoted).join(', ')} sont absents, mal formés ou incohérents. ${NOT_SENT}`,
-        },
-      };
-    }
-  }
-
   /**
    * Claims the e-mail in its own committed transaction: one attempt at a time. Returns what the
    * log already says when it is not to be sent; throws a retryable EmailInFlight while a fresh
    * claim of another attempt holds it, due back when that claim goes stale.
    */
   async function claim(
-    req: EmailRequest,
+    req: LoggedEmail,
     address: string,
   ): Promise<'claimed' | 'sent' | { failed: PermanentFailure }> {
     await db
@@ -202,6 +168,7 @@ export function emailActivities(deps: ActivityDeps) {
       .values({
         idempotency_key: req.key,
         candidacy_id: req.candidacyId,
+        session_id: req.sessionId ?? null,
         template: req.template,
         recipient_kind: req.recipient.kind,
         to_address: address,
@@ -255,7 +222,7 @@ export function emailActivities(deps: ActivityDeps) {
   }
 
   /** Sends a claimed e-mail with a stable Message-ID, then records it as sent. */
-  async function deliver(req: EmailRequest, address: string, rendered: RenderedEmail): Promise<EmailSent> {
+  async function deliver(req: LoggedEmail, address: string, rendered: RenderedEmail): Promise<EmailSent> {
     const messageId = messageIdFor(req.key);
     await mailer.send({
       messageId,
@@ -266,7 +233,8 @@ export function emailActivities(deps: ActivityDeps) {
       html: rendered.html,
       headers: {
         'X-Parcours-Vae-Template': req.template,
-        'X-Parcours-Vae-Candidacy': req.candidacyId,
+        ...(req.candidacyId ? { 'X-Parcours-Vae-Candidacy': req.candidacyId } : {}),
+        ...(req.sessionId ? { 'X-Parcours-Vae-Session': req.sessionId } : {}),
         // The kind only (candidate, operator, user, jury_member): logs may show it, never the address.
         'X-Parcours-Vae-Recipient': req.recipient.kind,
       },
@@ -283,6 +251,61 @@ export function emailActivities(deps: ActivityDeps) {
     }
     deps.faults?.afterEmailSent?.(req.key);
     return { status: 'sent', recorded, messageId };
+  }
+
+  return { markSent, claim, deliver };
+}
+
+export function emailActivities(deps: ActivityDeps) {
+  const { db } = deps;
+  const { markSent, claim, deliver } = emailLog(deps);
+
+  /** Template, recipient and rendering: a permanent failure is returned, never retried. */
+  async function prepare(req: EmailRequest): Promise<Prepared> {
+    if (!isTemplateName(req.template)) {
+      return {
+        ok: false,
+        failure: {
+          code: 'unknown_template',
+          message: `Unknown e-mail template ${req.template}`,
+          reason: `Modèle d’e-mail inconnu : ${quoted(req.template)}. ${NOT_SENT}`,
+        },
+      };
+    }
+    const ctx = await loadEmailContext(db, req.candidacyId, req.recipient, req.data);
+    if (!ctx) {
+      const candidacy = UUID.test(req.candidacyId)
+        ? await db.selectFrom('candidacies').select('id').where('id', '=', req.candidacyId).executeTakeFirst()
+        : undefined;
+      return {
+        ok: false,
+        failure: {
+          code: 'unknown_recipient',
+          message: `No recipient for ${req.recipient.kind} on candidacy ${req.candidacyId}`,
+          reason: `Destinataire introuvable : ${missingRecipient(req.recipient, candidacy !== undefined)}. ${NOT_SENT}`,
+        },
+      };
+    }
+    try {
+      return { ok: true, address: ctx.address, rendered: TEMPLATES[req.template](ctx.context) };
+    } catch (err) {
+      // Invalid template data is a programming error: retrying cannot fix it. The reason names
+      // the field, never its value.
+      const fields = err instanceof TemplateDataError ? err.fields : [];
+      return {
+        ok: false,
+        failure: {
+          code: 'invalid_template_data',
+          message: (err as Error).message,
+          reason:
+            fields.length === 0
+              ? `Le modèle ${quoted(req.template)} n’a pas pu être produit avec les données fournies. ${NOT_SENT}`
+              : fields.length === 1
+                ? `Données invalides pour le modèle ${quoted(req.template)} : le champ ${quoted(fields[0]!)} est absent ou mal formé. ${NOT_SENT}`
+                : `Données invalides pour le modèle ${quoted(req.template)} : les champs ${fields.map(quoted).join(', ')} sont absents, mal formés ou incohérents. ${NOT_SENT}`,
+        },
+      };
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { emailActivities } from './email.js';
 import { journalActivities } from './journal.js';
+import { sessionActivities } from './jury/session-activities.js';
 
 export type { ActivityDeps } from './deps.js';
 export type { EmailRequest } from './email.js';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...journalActivities(deps),
     ...emailActivities(deps),
+    ...sessionActivities(deps),
   };
 }
 

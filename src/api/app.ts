@@ -17,6 +17,11 @@ import { projectRoutes } from './projects.js';
 import { emailFailureRoutes } from './email-failures.js';
 import { certificationRoutes } from './reference/certifications.js';
 import { policyRoutes } from './reference/policy.js';
+import { juryInvitationRoutes } from './jury/invitation-routes.js';
+import { juryMemberRoutes } from './jury/members-routes.js';
+import { jurySessionRoutes } from './jury/session-routes.js';
+import { loadConfig } from '../config.js';
+import { createLinkSigner, type LinkSigner } from '../signed-links.js';
 import { projectAdminRoutes } from './reference/project-admin.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -32,6 +37,8 @@ export interface ApiDeps {
   rpcTimeoutMs?: number;
   /** Continue-as-new threshold for new candidacies (CANDIDACY_MAX_HISTORY_EVENTS). */
   maxHistoryEvents?: number;
+  /** Verifies the signed links of jury invitations; from LINK_SECRET by default. */
+  linkSigner?: LinkSigner;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -55,7 +62,8 @@ export function createApp(deps: ApiDeps): Express {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          // An invitation link's token is a credential: not logged.
+          path: req.url.split('?')[0]?.replace(/^\/jury\/invitations\/[^/]+/, '/jury/invitations/:token'),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -64,6 +72,12 @@ export function createApp(deps: ApiDeps): Express {
   );
 
   app.use(healthRoutes(deps));
+  app.use(
+    juryInvitationRoutes({
+      ...deps,
+      signer: deps.linkSigner ?? createLinkSigner(loadConfig().linkSecret),
+    }),
+  );
 
   const registry = new OpenAPIRegistry();
   const api = express.Router();
@@ -89,6 +103,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(certificationRoutes(deps, registry));
   api.use(projectAdminRoutes(deps, registry));
   api.use(policyRoutes(deps, registry));
+  api.use(juryMemberRoutes(deps, registry));
+  api.use(jurySessionRoutes(deps, registry));
   // Routes are registered; the document is built once.
   const doc = buildOpenApiDocument(registry);
   app.get('/api/openapi.json', (_req, res) => {

@@ -8,6 +8,8 @@ import * as m0005 from './migrations/0005_candidate_records.js';
 import * as m0006 from './migrations/0006_email_failures.js';
 import * as m0007 from './migrations/0007_policy_changes.js';
 import * as m0008 from './migrations/0008_journal_indicators.js';
+import * as m0009 from './migrations/0009_jury_pool.js';
+import * as m0010 from './migrations/0010_jury_sessions.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +21,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_email_failures': m0006,
   '0007_policy_changes': m0007,
   '0008_journal_indicators': m0008,
+  '0009_jury_pool': m0009,
+  '0010_jury_sessions': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { PoolMember, Qualification } from '../domain/jury/types.js';
 import type { Phase } from '../domain/phases.js';
 import type { ProjectPolicySettings } from '../domain/policy.js';
+import type { JurySessionTables } from './jury-session-schema.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -93,10 +95,27 @@ export interface JuryMembersTable {
   /** 'professional' or 'trainer' (R. 335-8: professionals are at least a quarter). */
   profile: string;
   gender: string;
-  operator_id: string | null;
+  /** The operator whose pool the member belongs to (the jury organiser's). */
+  operator_id: string;
+  /** The certifications of `qualifications`, derived from it on every write (for filters). */
   rncp_codes: ColumnType<string[], string[], string[]>;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  /** Pool attributes (migration 0009), the shape of `PoolMember` in src/domain/jury/types.ts. */
+  qualifications: ColumnType<Qualification[], string | undefined, string>;
+  tie_employers: ColumnType<string[], string[] | undefined, string[]>;
+  tie_operator_ids: ColumnType<string[], string[] | undefined, string[]>;
+  tie_user_ids: ColumnType<string[], string[] | undefined, string[]>;
+  availability: ColumnType<PoolMember['availability'], string | undefined, string>;
+  remote: Generated<boolean>;
+  /** Null only for members written before migration 0009. */
+  home_departement: string | null;
+  /** Euro cents. */
+  fee_cents: Generated<number>;
+  /** Euro cents, for an on-site session outside the home département. */
+  travel_cents: Generated<number>;
+  yearly_cap: Generated<number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface CandidatesTable {
@@ -109,6 +128,8 @@ export interface CandidatesTable {
   qualification_level: string;
   job_situation: string;
   created_at: CreatedAt;
+  /** Employer, for conflicts of interest in jury composition (personal data: never in workflows). */
+  employer: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Read model of a candidacy, kept up to date by the workflow's activities. */
@@ -172,6 +193,8 @@ export interface CandidacyEventsTable {
 export interface EmailLogTable {
   idempotency_key: string;
   candidacy_id: string | null;
+  /** The jury session of a member's or organiser's e-mail (migration 0010). */
+  session_id: Generated<string | null>;
   template: string;
   recipient_kind: string;
   /** Null on a failure row whose recipient could not be found. */
@@ -238,7 +261,7 @@ export interface AcquiredBlocksTable {
   acquired_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends JurySessionTables {
   projects: ProjectsTable;
   policy_changes: PolicyChangesTable;
   operators: OperatorsTable;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { generateToken, hashToken } from '../app/admin/api-tokens.js';
 import type { Database } from './schema.js';
 import { DEMO } from './demo-data.js';
@@ -94,18 +94,36 @@ export async function seedDemo(
       }
     }
     for (const m of DEMO.juryMembers) {
+      const pool = {
+        display_name: m.name,
+        email: m.email,
+        profile: m.profile,
+        gender: m.gender,
+        operator_id: DEMO.operators[4].id,
+        rncp_codes: [...new Set(m.qualifications.map((q) => q.rncpCode))].sort(),
+        qualifications: JSON.stringify(m.qualifications),
+        tie_employers: m.ties.employers,
+        tie_operator_ids: m.ties.operatorIds,
+        tie_user_ids: m.ties.userIds,
+        availability: JSON.stringify(m.availability),
+        remote: m.remote,
+        home_departement: m.homeDepartement,
+        fee_cents: m.feeCents,
+        travel_cents: m.travelCents,
+        yearly_cap: m.yearlyCap,
+      };
+      // A demo member seeded before the pool had its planning attributes (migration 0009: never
+      // edited since, no availability) gets them; one edited through the API is left as it is.
       await trx
         .insertInto('jury_members')
-        .values({
-          id: m.id,
-          display_name: m.name,
-          email: m.email,
-          profile: m.profile,
-          gender: m.gender,
-          operator_id: DEMO.operators[4].id,
-          rncp_codes: DEMO.certifications.map((c) => c.rncpCode),
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
+        .values({ id: m.id, ...pool })
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet(pool)
+            .where(sql<boolean>`jury_members.updated_at = jury_members.created_at`)
+            .where(sql<boolean>`jury_members.availability->'weekly' = '[]'::jsonb`),
+        )
         .execute();
     }
   });

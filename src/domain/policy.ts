@@ -37,6 +37,8 @@ export interface Policy {
   resultNotificationDeadline: PolicyDuration;
   /** Hand-off: a transfer must be accepted within this delay (default 5 working days). */
   transferAcceptanceDelay: PolicyDuration;
+  /** Jury sessions: a member's answer to an invitation (default 3 working days), then a replacement. */
+  juryInvitationResponseDelay: PolicyDuration;
   /** R. 6412-3: yearly limits on whole-certification requests (not on skill blocks). */
   yearlyRequestsPerCertification: number;
   yearlyCertifications: number;
@@ -65,6 +67,7 @@ export const DEFAULT_POLICY: Policy = {
   resultReminderAfter: { days: 7 },
   resultNotificationDeadline: { days: 15 },
   transferAcceptanceDelay: { workingDays: 5 },
+  juryInvitationResponseDelay: { workingDays: 3 },
   yearlyRequestsPerCertification: 1,
   yearlyCertifications: 3,
   lowQualificationLevels: ['none', 'level3'],
@@ -102,6 +105,7 @@ export const policyOverridesSchema = z
     resultReminderAfter: durationSchema,
     resultNotificationDeadline: durationSchema,
     transferAcceptanceDelay: durationSchema,
+    juryInvitationResponseDelay: durationSchema,
     yearlyRequestsPerCertification: z.number().int().min(1),
     yearlyCertifications: z.number().int().min(1),
     lowQualificationLevels: z.array(z.enum(QUALIFICATION_LEVELS)),

@@ -1,1 +1,2 @@
 export { candidacy } from './candidacy/workflow.js';
+export { jurySession } from './jury-session/workflow.js';

@@ -12,6 +12,10 @@ export const CertificationCode = defineSearchAttributeKey('CertificationCode', S
 export const ExperimentArm = defineSearchAttributeKey('ExperimentArm', SearchAttributeType.KEYWORD);
 export const NextDeadline = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
 export const Reinforced = defineSearchAttributeKey('Reinforced', SearchAttributeType.BOOL);
+/** Jury sessions (jury-session workflows); they also set CertificationCode, ProjectId, OperatorId (the organiser). */
+export const JurySessionStatus = defineSearchAttributeKey('JurySessionStatus', SearchAttributeType.KEYWORD);
+export const JurySessionAt = defineSearchAttributeKey('JurySessionAt', SearchAttributeType.DATETIME);
+export const JuryModality = defineSearchAttributeKey('JuryModality', SearchAttributeType.KEYWORD);
 
 export const ALL_SEARCH_ATTRIBUTES = [
   VaeStage,
@@ -22,4 +26,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   ExperimentArm,
   NextDeadline,
   Reinforced,
+  JurySessionStatus,
+  JurySessionAt,
+  JuryModality,
 ];

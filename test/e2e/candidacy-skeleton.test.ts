@@ -9,6 +9,7 @@ import { DEMO } from '../../src/db/demo-data.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually, newCandidacyBody } from '../support/fixtures.js';
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
+import { historyText } from '../support/history-text.js';
 
 describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
   let stack: TestStack;
@@ -113,7 +114,9 @@ describe('walking skeleton: HTTP → Postgres → Temporal → SMTP', () => {
     assert.equal(res.status, 201);
     const handle = stack.temporal.workflow.getHandle(`candidacy-${res.body.id}`);
     await stack.mail.waitFor((m) => m.to.includes(body.candidate.email));
-    const history = JSON.stringify(await handle.fetchHistory());
+    const history = historyText(await handle.fetchHistory());
+    // The payloads are read: the candidacy's own ID and certification are in them.
+    assert.ok(history.includes(body.rncpCode) && history.includes(res.body.id), 'payloads decoded');
     const description = JSON.stringify(await handle.describe(), (_k, v) =>
       typeof v === 'bigint' ? String(v) : v,
     );

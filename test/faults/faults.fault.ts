@@ -5,6 +5,7 @@ import { DEMO } from '../../src/db/demo-data.js';
 import { newCandidacyBody } from '../support/fixtures.js';
 import { assertAllCompleted, sleep, startPaths, useFaultStack } from './paths.js';
 import type { ProcessStack } from './process-stack.js';
+import { historyText } from '../support/history-text.js';
 
 const N = Number(process.env.FAULTS_CANDIDACIES ?? 200);
 
@@ -328,11 +329,24 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       .selectFrom('candidates')
       .select(['first_name', 'last_name', 'email', 'phone'])
       .execute();
-    const secrets = [...new Set(people.flatMap((p) => [p.last_name, p.email, p.phone]))];
+    const members = await stack.db.selectFrom('jury_members').select(['display_name', 'email']).execute();
+    const secrets = [
+      ...new Set([
+        ...people.flatMap((p) => [p.last_name, p.email, p.phone]),
+        ...members.flatMap((m) => [m.display_name, m.email]),
+      ]),
+    ];
     let scanned = 0;
-    for await (const wf of stack.temporal.workflow.list({ query: 'WorkflowType = "candidacy"' })) {
+    for await (const wf of stack.temporal.workflow.list({
+      query: 'WorkflowType = "candidacy" OR WorkflowType = "jurySession"',
+    })) {
       const handle = stack.temporal.workflow.getHandle(wf.workflowId, wf.runId);
-      const history = JSON.stringify(await handle.fetchHistory());
+      const history = historyText(await handle.fetchHistory());
+      // The payloads are read (decoded bytes), so a leak could be seen: the workflow's own ID is in them.
+      assert.ok(
+        history.includes(wf.workflowId.replace(/^[a-z-]+?-(?=[0-9a-f]{8}-)/, '')),
+        'payloads decoded',
+      );
       const attributes =
         JSON.stringify(wf.typedSearchAttributes ?? {}) + JSON.stringify(wf.searchAttributes ?? {});
       for (const secret of secrets) {

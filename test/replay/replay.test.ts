@@ -23,7 +23,8 @@ describe('workflow histories replay with the current code', () => {
   });
   it('has recorded histories to replay, of every generation', () => {
     assert.ok(files.length >= 3, `only ${files.length} histories`);
-    for (const generation of ['v1', 'v2', 'v3', 'v4']) {
+    // v1–v4: candidacies; js1: jury sessions.
+    for (const generation of ['v1', 'v2', 'v3', 'v4', 'js1']) {
       assert.ok(
         files.some((f) => f.startsWith(`${generation}-`)),
         `no ${generation} history`,

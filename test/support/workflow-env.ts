@@ -47,7 +47,10 @@ let runtimeInstalled = false;
 export const actor = { userId: '00000000-0000-4000-8000-000000000001', operatorId: 'op-advice' };
 export const certifier = { userId: '00000000-0000-4000-8000-000000000002', operatorId: 'op-certifier' };
 
-export async function startWorkflowEnv(): Promise<WorkflowEnv> {
+/** `activities`: more stubs (another workflow's, e.g. the jury session's), or replacements. */
+export async function startWorkflowEnv(
+  opts: { activities?: Partial<Activities> } = {},
+): Promise<WorkflowEnv> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -77,7 +80,7 @@ export async function startWorkflowEnv(): Promise<WorkflowEnv> {
         connection: env.nativeConnection,
         taskQueue,
         workflowBundle: bundle!,
-        activities: stubActivities(self),
+        activities: { ...stubActivities(self), ...opts.activities },
       });
       current = { worker, run: worker.run() };
     },

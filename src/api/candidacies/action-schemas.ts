@@ -8,7 +8,7 @@ import {
   WITHDRAWAL_REASON_CODES,
 } from '../../domain/reason-codes.js';
 import { isoDateTime, text, uuid } from '../schemas/text.js';
-import { blockCode, rncpCode } from './schemas.js';
+import { blockCode, employerSchema, rncpCode } from './schemas.js';
 
 const empty = z.object({}).strict();
 
@@ -28,6 +28,7 @@ export const ACTION_BODIES = {
       profile: z
         .object({ qualificationLevel: z.enum(QUALIFICATION_LEVELS), jobSituation: z.enum(JOB_SITUATIONS) })
         .strict(),
+      employer: employerSchema.optional(),
     })
     .strict()
     .meta({ id: 'RecordInformation' }),

@@ -67,6 +67,7 @@ export async function getCandidacy(
           birthYear: candidate.birth_year,
           qualificationLevel: candidate.qualification_level,
           jobSituation: candidate.job_situation,
+          employer: candidate.employer,
         }
       : { id: candidate.id },
     acquiredBlocks,

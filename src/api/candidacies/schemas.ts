@@ -17,6 +17,16 @@ export function blockCode() {
   return code(/^RNCP\d{3,6}BC\d{2}$/, 'Code de bloc attendu, par exemple RNCP35830BC01.');
 }
 
+/**
+ * The candidate's employer, for conflicts of interest in jury composition (a member tied to it does
+ * not sit on the candidate's jury). Personal data: stored on the candidate, never sent to the workflow;
+ * null removes it.
+ */
+export const employerSchema = text({ max: 200 }).nullable().meta({
+  description: 'Employeur du candidat (conflits d’intérêts du jury) ; null l’efface.',
+  example: 'Aide à Domicile 75',
+});
+
 export const candidateInputSchema = z
   .object({
     firstName: text({ max: 100 }),
@@ -37,6 +47,7 @@ export const candidateInputSchema = z
     jobSituation: z.enum(JOB_SITUATIONS).meta({
       description: 'Situation d’emploi ; employed_job_threatened ouvre droit à l’accompagnement renforcé.',
     }),
+    employer: employerSchema.optional(),
   })
   .strict()
   .meta({ id: 'CandidateInput' });
@@ -99,6 +110,9 @@ export const candidacyDetailSchema = candidacySummarySchema
       birthYear: z.number(),
       qualificationLevel: z.string(),
       jobSituation: z.string(),
+      employer: z.string().nullable().meta({
+        description: 'Employeur du candidat, comme son identité : aux organismes qui travaillent avec lui.',
+      }),
     }),
     live: z.object({}).passthrough().nullable().meta({
       description:

@@ -34,6 +34,8 @@ export interface NewCandidacy {
     birthYear: number;
     qualificationLevel: QualificationLevel;
     jobSituation: JobSituation;
+    /** For conflicts of interest in jury composition; personal data, never given to the workflow. */
+    employer?: string | null | undefined;
   };
   rncpCode: string;
   targetBlocks: string[];
@@ -102,6 +104,7 @@ export async function createCandidacy(
             birth_year: body.candidate.birthYear,
             qualification_level: body.candidate.qualificationLevel,
             job_situation: body.candidate.jobSituation,
+            employer: body.candidate.employer ?? null,
           })
           .execute();
       await trx

@@ -25,7 +25,13 @@ const CHECKED_IN_POSTGRES: Action[] = [
  * whose certification choice (a block list or "all") and profile Postgres turns into the payload.
  */
 export type ActionInput<A extends Action> = A extends 'record-information'
-  ? { rncpCode: string; targetBlocks: string[] | 'all'; profile: CandidateProfile }
+  ? {
+      rncpCode: string;
+      targetBlocks: string[] | 'all';
+      profile: CandidateProfile;
+      /** Personal data: written to the candidate once the Update is accepted, never in the payload. */
+      employer?: string | null | undefined;
+    }
   : ActionPayloads[A];
 
 interface Ctx {
@@ -128,6 +134,8 @@ export async function prepareAction<A extends Action>(
               .set({
                 qualification_level: b.profile.qualificationLevel,
                 job_situation: b.profile.jobSituation,
+                // Absent, the employer recorded stays; null removes it.
+                ...(b.employer !== undefined ? { employer: b.employer } : {}),
               })
               .where('id', '=', row.candidate_id)
               .execute();

@@ -105,6 +105,11 @@ export const POLICY_PARAMETERS = {
     label: 'délai d’acceptation d’un transfert par l’organisme qui reçoit',
     source: 'choix du produit',
   },
+  juryInvitationResponseDelay: {
+    kind: 'duration',
+    label: 'réponse d’un membre à une invitation à siéger, avant d’inviter un remplaçant',
+    source: 'choix du produit',
+  },
   yearlyRequestsPerCertification: {
     kind: 'count',
     label: 'demandes par an pour une même certification entière',

@@ -1,4 +1,4 @@
-import { addWorkingDays } from '../calendar.js';
+import { addDuration, type PolicyDuration } from '../duration.js';
 import type { JuryOutcome } from '../candidacy/state.js';
 
 /**
@@ -69,9 +69,9 @@ export function isComposed(s: SessionState): boolean {
   return acceptedMembers(s).length >= s.seats;
 }
 
-/** The instant an invitation sent at `sentAt` lapses: a number of working days later (Paris). */
-export function invitationRespondBy(sentAt: Date, workingDays: number, compositionDeadlineAt: Date): Date {
-  const due = addWorkingDays(sentAt, workingDays);
+/** The instant an invitation sent at `sentAt` lapses: the policy's delay later (Paris calendar). */
+export function invitationRespondBy(sentAt: Date, delay: PolicyDuration, compositionDeadlineAt: Date): Date {
+  const due = addDuration(sentAt, delay);
   // Never after the composition deadline: a late answer would come too late to convene anyone.
   return due.getTime() > compositionDeadlineAt.getTime() ? compositionDeadlineAt : due;
 }

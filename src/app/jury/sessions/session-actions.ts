@@ -1,0 +1,218 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema.js';
+import type { Caller } from '../../../domain/access.js';
+import {
+  answerInvitation,
+  cancelSession,
+  recordResults,
+  SESSION_REFUSED,
+  sessionQuery,
+  withdrawMember,
+  type ResultsGrid,
+  type SessionView,
+} from '../../../workflows/jury-session/contract.js';
+import { Refusal } from '../../refusal.js';
+
+/** A session of the caller's operator (a jury organiser's), or 404. */
+export async function loadSession(db: Kysely<Database>, caller: Caller, id: string) {
+  const row = await db.selectFrom('jury_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || caller.role !== 'jury_organiser' || row.organiser_operator_id !== caller.operatorId) {
+    throw Refusal.notFound(
+      'session_not_found',
+      'Aucune session de jury de ce numéro parmi celles de votre organisme.',
+    );
+  }
+  return row;
+}
+
+/** Runs a session Update; its validator's refusal becomes a 409 with its code. */
+async function update<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (
+      err instanceof WorkflowUpdateFailedError &&
+      err.cause instanceof ApplicationFailure &&
+      err.cause.type === SESSION_REFUSED
+    ) {
+      const code =
+        (err.cause.details?.[0] as { code?: string } | undefined)?.code ?? 'session_action_refused';
+      throw Refusal.conflict(code, err.cause.message);
+    }
+    throw err;
+  }
+}
+
+export async function getSession(db: Kysely<Database>, temporal: Client, caller: Caller, id: string) {
+  const row = await loadSession(db, caller, id);
+  const [members, candidacies, events] = await Promise.all([
+    db
+      .selectFrom('jury_session_members as s')
+      .innerJoin('jury_members as m', 'm.id', 's.member_id')
+      .select([
+        's.member_id',
+        'm.display_name',
+        's.status',
+        's.president',
+        's.fee_cents',
+        's.travel_cents',
+        's.attendance',
+      ])
+      .where('s.session_id', '=', id)
+      .orderBy('m.display_name')
+      .execute(),
+    db
+      .selectFrom('jury_session_candidates')
+      .selectAll()
+      .where('session_id', '=', id)
+      .orderBy('candidacy_id')
+      .execute(),
+    db
+      .selectFrom('jury_session_events')
+      .select(['seq', 'type', 'summary', 'payload', 'occurred_at'])
+      .where('session_id', '=', id)
+      .orderBy('seq')
+      .execute(),
+  ]);
+  const live: SessionView | null = await temporal.workflow
+    .getHandle(row.workflow_id)
+    .query(sessionQuery)
+    .catch(() => null);
+  const validatedBlocks = candidacies.reduce((n, c) => n + c.validated_blocks.length, 0);
+  const examined = candidacies.filter(
+    (c) => c.outcome && c.outcome !== 'absent' && c.outcome !== 'excused',
+  ).length;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    rncpCode: row.rncp_code,
+    startsAt: row.starts_at.toISOString(),
+    endsAt: row.ends_at.toISOString(),
+    modality: row.modality,
+    place: row.place,
+    roomUrl: row.room_url,
+    status: row.status,
+    workflowId: row.workflow_id,
+    members: members.map((m) => ({
+      memberId: m.member_id,
+      name: m.display_name,
+      status: m.status,
+      president: m.president,
+      feeCents: m.fee_cents,
+      travelCents: m.travel_cents,
+      attendance: m.attendance,
+    })),
+    candidacies: candidacies.map((c) => ({
+      candidacyId: c.candidacy_id,
+      status: c.status,
+      refusalCode: c.refusal_code,
+      outcome: c.outcome,
+      attendance: c.attendance,
+      validatedBlocks: c.validated_blocks,
+    })),
+    cost: {
+      totalCents: row.cost_cents,
+      perCandidateCents: row.cost_cents !== null && examined ? Math.round(row.cost_cents / examined) : null,
+      perValidatedBlockCents:
+        row.cost_cents !== null && validatedBlocks ? Math.round(row.cost_cents / validatedBlocks) : null,
+      remote: row.modality === 'remote',
+    },
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      summary: e.summary,
+      payload: e.payload,
+      occurredAt: e.occurred_at.toISOString(),
+    })),
+    live: live && {
+      status: live.status,
+      compositionDeadlineAt: live.compositionDeadlineAt,
+      invitations: live.state.invitations.map(({ memberId, status, respondBy }) => ({
+        memberId,
+        status,
+        respondBy,
+      })),
+    },
+  };
+}
+
+export async function cancelJurySession(db: Kysely<Database>, temporal: Client, caller: Caller, id: string) {
+  const row = await loadSession(db, caller, id);
+  return update(() =>
+    temporal.workflow.getHandle(row.workflow_id).executeUpdate(cancelSession, {
+      args: [{ actor: { userId: caller.id, operatorId: caller.operatorId } }],
+    }),
+  );
+}
+
+export async function withdrawSessionMember(
+  db: Kysely<Database>,
+  temporal: Client,
+  caller: Caller,
+  id: string,
+  memberId: string,
+) {
+  const row = await loadSession(db, caller, id);
+  return update(() =>
+    temporal.workflow.getHandle(row.workflow_id).executeUpdate(withdrawMember, {
+      args: [{ memberId, actor: { userId: caller.id, operatorId: caller.operatorId } }],
+    }),
+  );
+}
+
+/** The results grid: a certifier of the project's certifier operator, or the organiser. */
+export async function recordSessionResults(
+  db: Kysely<Database>,
+  temporal: Client,
+  caller: Caller,
+  id: string,
+  grid: Omit<ResultsGrid, 'actor'>,
+) {
+  const row =
+    caller.role === 'certifier'
+      ? await loadSessionForCertifier(db, caller, id)
+      : await loadSession(db, caller, id);
+  return update(() =>
+    temporal.workflow.getHandle(row.workflow_id).executeUpdate(recordResults, {
+      args: [{ ...grid, actor: { userId: caller.id, operatorId: caller.operatorId } }],
+    }),
+  );
+}
+
+/** A member's answer through the signed link of their invitation (no account). */
+export async function answerJuryInvitation(
+  db: Kysely<Database>,
+  temporal: Client,
+  invitationId: string,
+  accept: boolean,
+) {
+  const inv = await db
+    .selectFrom('jury_invitations as i')
+    .innerJoin('jury_sessions as s', 's.id', 'i.session_id')
+    .select(['s.workflow_id', 'i.session_id'])
+    .where('i.id', '=', invitationId)
+    .executeTakeFirst();
+  if (!inv) throw Refusal.notFound('invitation_not_found', 'Invitation inconnue.');
+  return update(() =>
+    temporal.workflow
+      .getHandle(inv.workflow_id)
+      .executeUpdate(answerInvitation, { args: [{ invitationId, accept }] }),
+  );
+}
+
+/** A certifier sees the sessions of the projects where their operator is the certifier. */
+async function loadSessionForCertifier(db: Kysely<Database>, caller: Caller, id: string) {
+  const row = await db
+    .selectFrom('jury_sessions as s')
+    .innerJoin('project_operators as po', 'po.project_id', 's.project_id')
+    .selectAll('s')
+    .where('s.id', '=', id)
+    .where('po.operator_id', '=', caller.operatorId)
+    .where('po.role', '=', 'certifier')
+    .executeTakeFirst();
+  if (!row)
+    throw Refusal.notFound('session_not_found', 'Aucune session de jury de ce numéro dans vos projets.');
+  return row;
+}

@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { eventually } from '../support/fixtures.js';
+import { historyText } from '../support/history-text.js';
+import { CandidacyDriver } from '../support/path.js';
+import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+/**
+ * A jury session through the API on the real stack: the planner's proposal, a session composed by
+ * hand (conflict of interest refused), invitations answered through their signed links, a decline
+ * replaced, candidacies convened by the session, the session held, the results grid fanned out to
+ * every candidacy, and the session's cost.
+ */
+const POLICY = {
+  ...COMPRESSED,
+  juryDeadlineAfterValidationFile: { seconds: 600 },
+  juryEscalationBefore: { seconds: 300 },
+  convocationLeadTime: { seconds: 15 },
+  juryReminderBefore: { seconds: 5 },
+};
+
+const ALWAYS = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '23:59' }));
+
+describe('jury sessions: plan, compose, invite, replace, convene, hold, results, cost', () => {
+  let stack: TestStack;
+  let projectId: string;
+  const members: Record<string, { id: string; email: string }> = {};
+
+  async function addMember(key: string, body: Record<string, unknown>) {
+    const email = `${key}.${randomUUID().slice(0, 8)}@exemple.fr`;
+    const res = await stack.http('POST', '/api/jury/members', {
+      role: 'jury_organiser',
+      body: {
+        displayName: `Membre ${key}`,
+        email,
+        profile: 'professional',
+        gender: 'F',
+        qualifications: [{ rncpCode: 'RNCP35830', blockCodes: 'all' }],
+        ties: { employers: [], operatorIds: [], userIds: [] },
+        availability: { weekly: ALWAYS, unavailableDates: [] },
+        remote: true,
+        homeDepartement: '75',
+        feeCents: 10_000,
+        travelCents: 5_000,
+        yearlyCap: 50,
+        ...body,
+      },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    members[key] = { id: res.body.id, email };
+  }
+
+  /** The path of the invitation link e-mailed to a member. */
+  async function invitationPath(email: string) {
+    const mail = await stack.mail.waitFor(
+      (m) => m.to.includes(email) && /Invitation/.test(m.subject),
+      30_000,
+    );
+    const path = /\/jury\/invitations\/[A-Za-z0-9._-]+/.exec(mail.text ?? '')?.[0];
+    assert.ok(path, mail.text);
+    return path;
+  }
+
+  const answer = (path: string, what: 'accept' | 'decline') =>
+    fetch(`${stack.baseUrl}${path}/${what}`, { method: 'POST' });
+
+  before(async () => {
+    stack = await startTestStack();
+    projectId = await createProjectWithPolicy(stack.db, POLICY);
+    await addMember('a', { profile: 'professional', gender: 'F', feeCents: 12_000 });
+    await addMember('b', { profile: 'trainer', gender: 'M', feeCents: 9_000 });
+    await addMember('c', { profile: 'trainer', gender: 'M', feeCents: 15_000 });
+    await addMember('tied', {
+      gender: 'M',
+      ties: { employers: [], operatorIds: [OPERATORS.coaching], userIds: [] },
+    });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('goes from the candidates waiting to a convened session and its results, replacing a decline', async () => {
+    const c1 = await CandidacyDriver.create(stack, { projectId });
+    const c2 = await CandidacyDriver.create(stack, { projectId });
+    await c1.toValidationFile();
+    await c2.toValidationFile();
+
+    // The planner proposes sessions for both, checked by the independent checker.
+    const plan = await stack.http('POST', '/api/jury/plans', {
+      role: 'jury_organiser',
+      body: { projectId, horizonDays: 14, allowRemote: true },
+    });
+    assert.equal(plan.status, 201, JSON.stringify(plan.body));
+    assert.equal(plan.body.summary.candidates, 2);
+    const proposed = plan.body.plan.sessions.flatMap((s: { candidacyIds: string[] }) => s.candidacyIds);
+    assert.deepEqual([...proposed, ...plan.body.plan.unplaced].sort(), [c1.id, c2.id].sort());
+
+    const startsAt = new Date(Date.now() + 60_000);
+    const session = (memberIds: string[]) => ({
+      projectId,
+      session: {
+        rncpCode: 'RNCP35830',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 60_000).toISOString(),
+        modality: 'remote',
+        candidacyIds: [c1.id, c2.id],
+        memberIds,
+        presidentId: memberIds[0],
+      },
+      roomUrl: 'https://visio.exemple.fr/jury/salle-12',
+    });
+
+    // A member tied to the candidates' coaching operator may not sit.
+    const tied = await stack.http('POST', '/api/jury/sessions', {
+      role: 'jury_organiser',
+      body: session([members.a!.id, members.tied!.id]),
+    });
+    assert.equal(tied.status, 409, JSON.stringify(tied.body));
+    assert.equal(tied.body.code, 'session_breaks_rules');
+    assert.ok(tied.body.violations.some((v: { rule: string }) => v.rule === 'conflict_of_interest'));
+
+    const created = await stack.http('POST', '/api/jury/sessions', {
+      role: 'jury_organiser',
+      body: session([members.a!.id, members.b!.id]),
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id as string;
+
+    // A accepts, B declines: C, the only other member free and untied, is invited and accepts.
+    const pathA = await invitationPath(members.a!.email);
+    const pathB = await invitationPath(members.b!.email);
+    const page = await fetch(stack.baseUrl + pathA);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /J’accepte de siéger/);
+    assert.equal((await answer(pathA, 'accept')).status, 200);
+    assert.equal((await answer(pathA, 'accept')).status, 409, 'an invitation is answered once');
+    assert.equal((await answer(pathB, 'decline')).status, 200);
+    const pathC = await invitationPath(members.c!.email);
+    assert.equal((await answer(pathC, 'accept')).status, 200);
+    assert.equal((await fetch(`${stack.baseUrl}/jury/invitations/forged.123.abc`)).status, 404);
+
+    // Composed: both candidacies convened by the session, members convened with their list.
+    await eventually(
+      async () =>
+        (await stack.http('GET', `/api/jury/sessions/${id}`, { role: 'jury_organiser' })).body.status ===
+        'convened',
+      30_000,
+      'session convened',
+    );
+    for (const c of [c1, c2]) {
+      const s = await c.state();
+      assert.equal(s.phase, 'jury_scheduled');
+    }
+    await stack.mail.waitFor((m) => m.to.includes(members.c!.email) && /Convocation/.test(m.subject), 20_000);
+    await stack.mail.waitFor((m) => m.to.includes(c1.email) && /Convocation/.test(m.subject), 20_000);
+    // A convocation made by the session is changed by the session only.
+    const manual = await c1.refused('cancel-jury', { reason: 'other' }, 'certifier');
+    assert.equal(manual.status, 409, JSON.stringify(manual.body));
+    assert.equal(manual.body.code, 'jury_session_managed');
+
+    // Held at its start; results entered in one grid by the certifier, forwarded to each candidacy.
+    await eventually(
+      async () =>
+        (await stack.http('GET', `/api/jury/sessions/${id}`, { role: 'jury_organiser' })).body.status ===
+        'held',
+      120_000,
+      'session held',
+    );
+    const grid = await stack.http('POST', `/api/jury/sessions/${id}/results`, {
+      role: 'certifier',
+      body: {
+        results: [
+          {
+            candidacyId: c1.id,
+            outcome: 'full',
+            blocks: [
+              { code: 'RNCP35830BC01', validated: true },
+              { code: 'RNCP35830BC02', validated: true },
+            ],
+          },
+          {
+            candidacyId: c2.id,
+            outcome: 'partial',
+            blocks: [
+              { code: 'RNCP35830BC01', validated: true },
+              { code: 'RNCP35830BC02', validated: false },
+            ],
+          },
+        ],
+        memberAttendance: [
+          { memberId: members.a!.id, attendance: 'present' },
+          { memberId: members.c!.id, attendance: 'present' },
+        ],
+      },
+    });
+    assert.equal(grid.status, 200, JSON.stringify(grid.body));
+    assert.equal(grid.body.status, 'closed');
+    for (const c of [c1, c2]) assert.equal((await c.state()).phase, 'result');
+
+    const read = await stack.http('GET', `/api/jury/sessions/${id}`, { role: 'jury_organiser' });
+    assert.equal(read.body.status, 'closed');
+    // Remote: fees only (A 120 €, C 150 €), no travel; per candidate and per validated block.
+    assert.equal(read.body.cost.totalCents, 27_000);
+    assert.equal(read.body.cost.perCandidateCents, 13_500);
+    assert.equal(read.body.cost.perValidatedBlockCents, 9_000);
+    const statuses = Object.fromEntries(
+      read.body.members.map((m: { memberId: string; status: string }) => [m.memberId, m.status]),
+    );
+    assert.deepEqual(statuses, {
+      [members.a!.id]: 'accepted',
+      [members.b!.id]: 'declined',
+      [members.c!.id]: 'accepted',
+    });
+    // The session's workflow holds IDs only: no member's name or address in its history.
+    const history = historyText(await stack.temporal.workflow.getHandle(read.body.workflowId).fetchHistory());
+    assert.ok(history.includes(members.a!.id), 'payloads decoded');
+    for (const m of Object.values(members))
+      assert.ok(!history.includes(m.email), 'no member address in history');
+    assert.ok(!history.includes('Membre a'), 'no member name in history');
+    const types = read.body.events.map((e: { type: string }) => e.type);
+    for (const t of [
+      'session_created',
+      'members_invited',
+      'invitation_declined',
+      'member_replaced',
+      'session_convened',
+      'session_held',
+      'results_recorded',
+    ]) {
+      assert.ok(types.includes(t), `${t} in ${types.join(', ')}`);
+    }
+  });
+});
