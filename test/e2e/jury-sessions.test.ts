@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { eventually } from '../support/fixtures.js';
 import { historyText } from '../support/history-text.js';
 import { CandidacyDriver } from '../support/path.js';
-import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
+import { COMPRESSED, createProjectWithPolicy, createUserWithToken, OPERATORS } from '../support/projects.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
@@ -15,8 +15,9 @@ import { startTestStack, type TestStack } from '../support/stack.js';
  */
 const POLICY = {
   ...COMPRESSED,
-  juryDeadlineAfterValidationFile: { seconds: 600 },
-  juryEscalationBefore: { seconds: 300 },
+  // Room for the planner's half-day slots over the next weeks.
+  juryDeadlineAfterValidationFile: { days: 30 },
+  juryEscalationBefore: { days: 1 },
   convocationLeadTime: { seconds: 15 },
   juryReminderBefore: { seconds: 5 },
 };
@@ -26,12 +27,16 @@ const ALWAYS = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00',
 describe('jury sessions: plan, compose, invite, replace, convene, hold, results, cost', () => {
   let stack: TestStack;
   let projectId: string;
+  /** A jury organisation of its own, so that the pool holds only this file's members. */
+  const juryOperator = randomUUID();
+  let organiser: string;
+  const asOrganiser = () => ({ token: organiser });
   const members: Record<string, { id: string; email: string }> = {};
 
   async function addMember(key: string, body: Record<string, unknown>) {
     const email = `${key}.${randomUUID().slice(0, 8)}@exemple.fr`;
     const res = await stack.http('POST', '/api/jury/members', {
-      role: 'jury_organiser',
+      ...asOrganiser(),
       body: {
         displayName: `Membre ${key}`,
         email,
@@ -53,9 +58,12 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
   }
 
   /** The path of the invitation link e-mailed to a member. */
-  async function invitationPath(email: string) {
+  async function invitationPath(email: string, sessionId: string) {
     const mail = await stack.mail.waitFor(
-      (m) => m.to.includes(email) && /Invitation/.test(m.subject),
+      (m) =>
+        m.to.includes(email) &&
+        /Invitation/.test(m.subject) &&
+        m.headers['x-parcours-vae-session'] === sessionId,
       30_000,
     );
     const path = /\/jury\/invitations\/[A-Za-z0-9._-]+/.exec(mail.text ?? '')?.[0];
@@ -69,6 +77,15 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
   before(async () => {
     stack = await startTestStack();
     projectId = await createProjectWithPolicy(stack.db, POLICY);
+    await stack.db
+      .insertInto('operators')
+      .values({ id: juryOperator, name: 'Jurys du test', email: `jurys-${juryOperator}@exemple.fr` })
+      .execute();
+    await stack.db
+      .insertInto('project_operators')
+      .values({ project_id: projectId, operator_id: juryOperator, role: 'jury_organisation' })
+      .execute();
+    organiser = await createUserWithToken(stack.db, juryOperator, 'jury_organiser');
     await addMember('a', { profile: 'professional', gender: 'F', feeCents: 12_000 });
     await addMember('b', { profile: 'trainer', gender: 'M', feeCents: 9_000 });
     await addMember('c', { profile: 'trainer', gender: 'M', feeCents: 15_000 });
@@ -89,13 +106,38 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
 
     // The planner proposes sessions for both, checked by the independent checker.
     const plan = await stack.http('POST', '/api/jury/plans', {
-      role: 'jury_organiser',
+      ...asOrganiser(),
       body: { projectId, horizonDays: 14, allowRemote: true },
     });
     assert.equal(plan.status, 201, JSON.stringify(plan.body));
     assert.equal(plan.body.summary.candidates, 2);
-    const proposed = plan.body.plan.sessions.flatMap((s: { candidacyIds: string[] }) => s.candidacyIds);
-    assert.deepEqual([...proposed, ...plan.body.plan.unplaced].sort(), [c1.id, c2.id].sort());
+    // The optimum: one remote session (no venue given) of both, with the two cheapest members who
+    // keep the rules (a professional among them, the tied member excluded): 120 € + 90 €.
+    assert.equal(plan.body.plan.sessions.length, 1, JSON.stringify(plan.body.plan));
+    const [proposal] = plan.body.plan.sessions;
+    assert.deepEqual([...proposal.candidacyIds].sort(), [c1.id, c2.id].sort());
+    assert.deepEqual([...proposal.memberIds].sort(), [members.a!.id, members.b!.id].sort());
+    assert.equal(plan.body.plan.totalCostCents, 21_000);
+    assert.equal(plan.body.summary.costPerCandidateCents, 10_500);
+    assert.deepEqual(plan.body.shortages, []);
+
+    // Accepted once: a session, its workflow, invitations; a second time, refused.
+    const accept = () =>
+      stack.http('POST', '/api/jury/sessions', {
+        ...asOrganiser(),
+        body: {
+          projectId,
+          planId: plan.body.id,
+          sessionKey: proposal.key,
+          roomUrl: 'https://visio.exemple.fr/jury/p1',
+        },
+      });
+    const fromPlan = await accept();
+    assert.equal(fromPlan.status, 201, JSON.stringify(fromPlan.body));
+    const again = await accept();
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.equal(again.body.code, 'session_already_created');
+    await invitationPath(members.a!.email, fromPlan.body.id);
 
     const startsAt = new Date(Date.now() + 60_000);
     const session = (memberIds: string[]) => ({
@@ -112,9 +154,24 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
       roomUrl: 'https://visio.exemple.fr/jury/salle-12',
     });
 
+    // The candidacies are held by the proposal's session until it is cancelled.
+    const held = await stack.http('POST', '/api/jury/sessions', {
+      ...asOrganiser(),
+      body: session([members.a!.id, members.b!.id]),
+    });
+    assert.equal(held.status, 409, JSON.stringify(held.body));
+    assert.equal(held.body.code, 'candidacy_in_another_session');
+    const cancelled = await stack.http(
+      'POST',
+      `/api/jury/sessions/${fromPlan.body.id}/cancel`,
+      asOrganiser(),
+    );
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.equal(cancelled.body.status, 'cancelled');
+
     // A member tied to the candidates' coaching operator may not sit.
     const tied = await stack.http('POST', '/api/jury/sessions', {
-      role: 'jury_organiser',
+      ...asOrganiser(),
       body: session([members.a!.id, members.tied!.id]),
     });
     assert.equal(tied.status, 409, JSON.stringify(tied.body));
@@ -122,30 +179,29 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     assert.ok(tied.body.violations.some((v: { rule: string }) => v.rule === 'conflict_of_interest'));
 
     const created = await stack.http('POST', '/api/jury/sessions', {
-      role: 'jury_organiser',
+      ...asOrganiser(),
       body: session([members.a!.id, members.b!.id]),
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id as string;
 
     // A accepts, B declines: C, the only other member free and untied, is invited and accepts.
-    const pathA = await invitationPath(members.a!.email);
-    const pathB = await invitationPath(members.b!.email);
+    const pathA = await invitationPath(members.a!.email, id);
+    const pathB = await invitationPath(members.b!.email, id);
     const page = await fetch(stack.baseUrl + pathA);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /J’accepte de siéger/);
     assert.equal((await answer(pathA, 'accept')).status, 200);
     assert.equal((await answer(pathA, 'accept')).status, 409, 'an invitation is answered once');
     assert.equal((await answer(pathB, 'decline')).status, 200);
-    const pathC = await invitationPath(members.c!.email);
+    const pathC = await invitationPath(members.c!.email, id);
     assert.equal((await answer(pathC, 'accept')).status, 200);
     assert.equal((await fetch(`${stack.baseUrl}/jury/invitations/forged.123.abc`)).status, 404);
 
     // Composed: both candidacies convened by the session, members convened with their list.
     await eventually(
       async () =>
-        (await stack.http('GET', `/api/jury/sessions/${id}`, { role: 'jury_organiser' })).body.status ===
-        'convened',
+        (await stack.http('GET', `/api/jury/sessions/${id}`, asOrganiser())).body.status === 'convened',
       30_000,
       'session convened',
     );
@@ -162,9 +218,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
 
     // Held at its start; results entered in one grid by the certifier, forwarded to each candidacy.
     await eventually(
-      async () =>
-        (await stack.http('GET', `/api/jury/sessions/${id}`, { role: 'jury_organiser' })).body.status ===
-        'held',
+      async () => (await stack.http('GET', `/api/jury/sessions/${id}`, asOrganiser())).body.status === 'held',
       120_000,
       'session held',
     );
@@ -199,7 +253,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     assert.equal(grid.body.status, 'closed');
     for (const c of [c1, c2]) assert.equal((await c.state()).phase, 'result');
 
-    const read = await stack.http('GET', `/api/jury/sessions/${id}`, { role: 'jury_organiser' });
+    const read = await stack.http('GET', `/api/jury/sessions/${id}`, asOrganiser());
     assert.equal(read.body.status, 'closed');
     // Remote: fees only (A 120 €, C 150 €), no travel; per candidate and per validated block.
     assert.equal(read.body.cost.totalCents, 27_000);
@@ -231,5 +285,94 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     ]) {
       assert.ok(types.includes(t), `${t} in ${types.join(', ')}`);
     }
+  });
+
+  it('no replacement left: the organiser gets the shortage report; a convened session cancelled sends its candidacies back to waiting, deadlines intact', async () => {
+    const c3 = await CandidacyDriver.create(stack, { projectId });
+    await c3.toValidationFile();
+    const juryDeadline = (v: { deadlines: { name: string; dueAt: string | null }[] }) =>
+      v.deadlines.find((d) => d.name === 'jury-deadline')?.dueAt;
+    const deadlineBefore = juryDeadline(await c3.state());
+    assert.ok(deadlineBefore);
+    const startsAt = new Date(Date.now() + 120_000);
+    const body = (memberIds: string[]) => ({
+      projectId,
+      session: {
+        rncpCode: 'RNCP35830',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 60_000).toISOString(),
+        modality: 'remote',
+        candidacyIds: [c3.id],
+        memberIds,
+        presidentId: memberIds[0],
+      },
+      roomUrl: 'https://visio.exemple.fr/jury/salle-13',
+    });
+
+    // b declines, c (the only member left who may sit) declines too: nobody can take the seat.
+    const first = await stack.http('POST', '/api/jury/sessions', {
+      ...asOrganiser(),
+      body: body([members.a!.id, members.b!.id]),
+    });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal(
+      (await answer(await invitationPath(members.b!.email, first.body.id), 'decline')).status,
+      200,
+    );
+    assert.equal(
+      (await answer(await invitationPath(members.c!.email, first.body.id), 'decline')).status,
+      200,
+    );
+    const alert = await stack.mail.waitFor(
+      (m) =>
+        m.to.includes(`jurys-${juryOperator}@exemple.fr`) &&
+        m.headers['x-parcours-vae-session'] === first.body.id,
+      30_000,
+    );
+    assert.match(alert.subject, /aucun remplaçant/);
+    // The shortage report: what is missing and what would widen the pool.
+    assert.match(alert.text, /Recruter 1 membre\(s\) qualifié\(s\) pour la certification RNCP35830/);
+    const read = await stack.http('GET', `/api/jury/sessions/${first.body.id}`, asOrganiser());
+    assert.ok(read.body.events.some((e: { type: string }) => e.type === 'replacement_not_found'));
+    assert.equal(
+      (await stack.http('POST', `/api/jury/sessions/${first.body.id}/cancel`, asOrganiser())).status,
+      200,
+    );
+
+    // A session composed at once (a and c accept), convened, then cancelled: back to waiting.
+    const second = await stack.http('POST', '/api/jury/sessions', {
+      ...asOrganiser(),
+      body: body([members.a!.id, members.c!.id]),
+    });
+    assert.equal(second.status, 201, JSON.stringify(second.body));
+    for (const m of [members.a!, members.c!]) {
+      assert.equal((await answer(await invitationPath(m.email, second.body.id), 'accept')).status, 200);
+    }
+    await eventually(async () => (await c3.state()).phase === 'jury_scheduled', 30_000, 'convened');
+    const cancel = await stack.http('POST', `/api/jury/sessions/${second.body.id}/cancel`, asOrganiser());
+    assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+    const after = await c3.state();
+    assert.equal(after.phase, 'validation_file_submitted');
+    assert.equal(juryDeadline(after), deadlineBefore, 'the 3-month deadline is unchanged');
+    await stack.mail.waitFor((m) => m.to.includes(c3.email) && /annulée/.test(m.subject), 20_000);
+    await stack.mail.waitFor(
+      (m) =>
+        m.to.includes(members.a!.email) &&
+        /annulée/.test(m.subject) &&
+        m.headers['x-parcours-vae-session'] === second.body.id,
+      20_000,
+    );
+    // Waiting again: the planner sees it.
+    const plan = await stack.http('POST', '/api/jury/plans', {
+      ...asOrganiser(),
+      body: { projectId, horizonDays: 14 },
+    });
+    assert.equal(plan.status, 201, JSON.stringify(plan.body));
+    assert.ok(
+      [
+        ...plan.body.plan.sessions.flatMap((x: { candidacyIds: string[] }) => x.candidacyIds),
+        ...plan.body.plan.unplaced,
+      ].includes(c3.id),
+    );
   });
 });

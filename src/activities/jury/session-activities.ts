@@ -9,6 +9,7 @@ import type { Action } from '../../domain/phases.js';
 import type { JuryCancellationReason } from '../../domain/reason-codes.js';
 import { memberSessionCostCents } from '../../domain/jury/eligibility.js';
 import { replacementOptions } from '../../domain/jury/replacement.js';
+import { shortageReport } from '../../domain/jury/shortage.js';
 import type { Attendance, CandidateResult } from '../../domain/jury/session-state.js';
 import type { PlanningInstance, PoolMember, ProposedSession } from '../../domain/jury/types.js';
 import { loadPool } from '../../app/jury/load-pool.js';
@@ -325,23 +326,26 @@ export function sessionActivities(deps: ActivityDeps) {
         .select(['name', 'email'])
         .where('id', '=', s.organiser_operator_id)
         .executeTakeFirstOrThrow();
-      const seated = new Set(
-        seats.filter((x) => x.status === 'invited' || x.status === 'accepted').map((x) => x.member_id),
+      // What is missing with the members still usable (those who declined, lapsed or withdrew
+      // left): the shortage report of the session's candidates on its own slot.
+      const gone = new Set(
+        seats.filter((x) => ['declined', 'expired', 'withdrawn'].includes(x.status)).map((x) => x.member_id),
       );
-      const qualified = instance.members.filter((m) => !seated.has(m.id));
-      const remoteCapable = qualified.filter((m) => m.remote).length;
-      const rendered = renderSessionEmail(
-        i.kind === 'no_replacement' ? 'no_replacement' : 'composition_failed',
-        {
-          recipientName: op.name,
-          session: s,
-          certificationTitle: s.rncp_code,
-          candidates: [],
-          poolSize: String(instance.members.length),
-          freeMembers: String(qualified.length),
-          remoteCapable: String(remoteCapable),
-        },
+      const usable = instance.members.filter((m) => !gone.has(m.id));
+      const shortages = shortageReport(
+        { ...instance, members: usable },
+        { sessions: [], unplaced: instance.candidates.map((c) => c.candidacyId), totalCostCents: 0 },
       );
+      const rendered = renderSessionEmail(i.kind, {
+        recipientName: op.name,
+        session: s,
+        certificationTitle: s.rncp_code,
+        candidates: [],
+        poolSize: String(instance.members.length),
+        freeMembers: String(usable.filter((m) => !seats.some((x) => x.member_id === m.id)).length),
+        remoteCapable: String(usable.filter((m) => m.remote).length),
+        shortage: shortages.flatMap((x) => [x.message, ...x.suggestions]),
+      });
       const req = {
         key: `jury-session/${i.sessionId}/${i.seq}/${i.kind}`,
         template: `session.${i.kind}`,

@@ -23,6 +23,8 @@ export interface SessionEmailData {
   poolSize?: string;
   freeMembers?: string;
   remoteCapable?: string;
+  /** The shortage report's sentences: what is missing, what would widen the pool. */
+  shortage?: string[];
 }
 
 function sessionItems(d: SessionEmailData): string[] {
@@ -82,9 +84,9 @@ export function renderSessionEmail(kind: SessionEmailKind, d: SessionEmailData):
               : 'Le jury de la session ci-dessous n’est pas complet à sa date limite de composition : les candidats ne peuvent pas encore être convoqués.',
             `Vivier pour cette certification : ${d.poolSize ?? '0'} membre(s) actif(s), dont ${d.freeMembers ?? '0'} hors de cette session et ${d.remoteCapable ?? '0'} pouvant siéger à distance.`,
           ],
-          items: sessionItems(d),
+          items: [...sessionItems(d), ...(d.shortage ?? [])],
           closing: [
-            'Propositions : passer la session à distance pour ouvrir le vivier aux membres éloignés ; la déplacer à une autre date (relancez le planificateur) ; inviter un membre hors vivier après l’avoir ajouté ; ou annuler la session, les candidats restent en attente avec leurs délais.',
+            'Autres possibilités : passer la session à distance pour ouvrir le vivier aux membres éloignés ; la déplacer à une autre date (relancez le planificateur) ; inviter un membre hors vivier après l’avoir ajouté ; ou annuler la session, les candidats restent en attente avec leurs délais.',
             'Sans jury complet au début de la session, elle sera annulée automatiquement et les candidats remis en attente.',
           ],
         },

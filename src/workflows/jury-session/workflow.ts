@@ -190,10 +190,9 @@ export async function jurySession(input: JurySessionInput): Promise<SessionView>
 
   const cancel = async (actor: ActorRef, reason: 'session_cancelled' | 'jury_not_composed') => {
     s.cancelReason = reason;
-    if (s.enrolled.length) {
-      const released = await act.releaseCandidacies({ sessionId: input.sessionId, actor, reason });
-      s.enrolled = s.enrolled.filter((id) => !released.some((r) => r.candidacyId === id && r.ok));
-    }
+    // Always: the candidacies reserved but not yet convened are freed for another session too.
+    const released = await act.releaseCandidacies({ sessionId: input.sessionId, actor, reason });
+    s.enrolled = s.enrolled.filter((id) => !released.some((r) => r.candidacyId === id && r.ok));
     for (const i of s.invitations) if (i.status === 'pending') i.status = 'withdrawn';
     settle('cancelled');
     await journal('session_cancelled', 'Session annulée', { reason }, actor);

@@ -85,6 +85,32 @@ export async function createSession(
     );
   }
 
+  if (req.planId) {
+    const made = await db
+      .selectFrom('jury_sessions')
+      .select('id')
+      .where('plan_id', '=', req.planId)
+      .where('plan_session_key', '=', req.sessionKey ?? '')
+      .executeTakeFirst();
+    if (made) {
+      throw Refusal.conflict('session_already_created', 'Cette proposition a déjà donné une session.', {
+        sessionId: made.id,
+      });
+    }
+  }
+  const held = await db
+    .selectFrom('jury_session_candidates')
+    .select(['candidacy_id', 'session_id'])
+    .where('candidacy_id', 'in', proposed.candidacyIds)
+    .where('status', 'in', ['reserved', 'enrolled'])
+    .execute();
+  if (held.length) {
+    throw Refusal.conflict(
+      'candidacy_in_another_session',
+      `${held.length} candidature(s) sont déjà retenues pour une autre session : annulez-la ou choisissez d’autres candidatures.`,
+      { candidacies: held.map((h) => ({ candidacyId: h.candidacy_id, sessionId: h.session_id })) },
+    );
+  }
   // The rules again, on the data of now (a member may have been deactivated since the proposal).
   const instance = await buildInstance(db, caller, {
     projectId: req.projectId,
