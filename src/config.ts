@@ -25,6 +25,8 @@ export interface AppConfig {
    * production (NODE_ENV=production); a fixed development value otherwise.
    */
   linkSecret: string;
+  /** The virtual room of a remote jury session when none is entered: `{sessionId}` is replaced. */
+  juryRoomUrlTemplate: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     migrateOnStart: env.MIGRATE_ON_START === 'true',
     maxHistoryEvents: intFromEnv('CANDIDACY_MAX_HISTORY_EVENTS', 0),
     linkSecret: linkSecretFromEnv(env),
+    juryRoomUrlTemplate: env.JURY_ROOM_URL_TEMPLATE || undefined,
   };
 }
 

@@ -22,6 +22,8 @@
  *
  * With --open N, the scale run of scale.ts instead: N candidacies left open on their timers, then RSS,
  * storage sizes and the latency of the inbox and list routes at that size.
+ *
+ * With --jury, the jury-planning bench of jury.ts instead (no services): solver against greedy baseline.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -60,7 +62,13 @@ RSS and the latency of the inbox and list routes at that size (README: "Scale ru
                       rows and measure the routes again (default 0: no)
   --hold              keep the stack running after the report, until Ctrl-C
   (--persistence, --concurrency, --create-rate, --worker-tuning, --db-pool, --out, --keep apply too;
-   the worker's sticky cache is maxCachedWorkflows of --worker-tuning, default 2000)`;
+   the worker's sticky cache is maxCachedWorkflows of --worker-tuning, default 2000)
+
+Jury planning (instead of all the above; no services): the HiGHS solver against the greedy baseline on
+generated instances, then a ladder of sizes up to the first one not solved within the time limit
+  --jury              run it (results in bench-jury.json unless --out is given)
+  --jury-seed S       seed of the generated instances (default 1)
+  --jury-time-limit T seconds per solve (default 10)`;
 
 const { values } = parseArgs({
   options: {
@@ -83,6 +91,9 @@ const { values } = parseArgs({
     checkpoints: { type: 'string', default: '4' },
     'read-model-rows': { type: 'string', default: '0' },
     hold: { type: 'boolean', default: false },
+    jury: { type: 'boolean', default: false },
+    'jury-seed': { type: 'string', default: '1' },
+    'jury-time-limit': { type: 'string', default: '10' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -99,6 +110,18 @@ const int = (name: string, raw: string | undefined, min: number): number => {
   }
   return n;
 };
+if (values.jury) {
+  const { runJuryBench } = await import('./jury.js');
+  const outGiven = process.argv.some((a) => a === '--out' || a.startsWith('--out='));
+  process.exit(
+    await runJuryBench({
+      seed: int('jury-seed', values['jury-seed'], 0),
+      timeLimitSeconds: int('jury-time-limit', values['jury-time-limit'], 1),
+      out: outGiven ? values.out : 'bench-jury.json',
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    }),
+  );
+}
 const options: BenchOptions = {
   n: int('n', values.n, 1),
   concurrency: int('concurrency', values.concurrency, 1),

@@ -267,6 +267,17 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
       [members.b!.id]: 'declined',
       [members.c!.id]: 'accepted',
     });
+    // Its organiser lists it; other roles and other organisers do not see it.
+    const list = await stack.http('GET', '/api/jury/sessions?status=closed', asOrganiser());
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    assert.ok(list.body.items.some((x: { id: string }) => x.id === id));
+    assert.equal((await stack.http('GET', '/api/jury/sessions', { role: 'advisor' })).status, 403);
+    assert.equal(
+      (await stack.http('GET', `/api/jury/sessions/${id}`, { role: 'jury_organiser' })).status,
+      404,
+    );
+    const foreign = await stack.http('POST', '/api/jury/plans', { role: 'advisor', body: { projectId } });
+    assert.equal(foreign.status, 403, JSON.stringify(foreign.body));
     // The session's workflow holds IDs only: no member's name or address in its history.
     const history = historyText(await stack.temporal.workflow.getHandle(read.body.workflowId).fetchHistory());
     assert.ok(history.includes(members.a!.id), 'payloads decoded');

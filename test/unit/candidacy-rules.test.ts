@@ -216,6 +216,59 @@ describe('actions and phases', () => {
     );
     assert.equal(wrong?.code, 'inconsistent_result');
   });
+
+  it('cancels a convocation back to waiting, the 3-month deadline unchanged; a session’s convocation only by its session', () => {
+    let s = informedAndSubmitted();
+    s = act(s, { action: 'decide-admissibility', payload: { admissible: true, reasons: [] } }, at(1)).state;
+    s = act(s, { action: 'assign-coach', payload: { coachOperatorId: 'op-coach' } }, at(2)).state;
+    s = act(
+      s,
+      {
+        action: 'log-coaching-session',
+        payload: { date: at(3).toISOString(), durationMinutes: 60, modality: 'remote' },
+      },
+      at(3),
+    ).state;
+    s = act(s, { action: 'submit-validation-file', payload: {} }, at(10)).state;
+    const deadline = s.jury!.deadlineAt;
+    const session = {
+      sessionAt: at(40).toISOString(),
+      modality: 'remote' as const,
+      place: 'https://visio',
+      sessionId: 's-1',
+    };
+    s = act(s, { action: 'schedule-jury', payload: session }, at(20)).state;
+    assert.equal(s.jury!.session!.sessionId, 's-1');
+    // By hand (no session ID), or by another session: refused.
+    for (const payload of [{ reason: 'other' as const }, { reason: 'other' as const, sessionId: 's-2' }]) {
+      assert.equal(
+        validateAction(s, { action: 'cancel-jury', payload, actor }, DEFAULT_POLICY, at(21))?.code,
+        'jury_session_managed',
+      );
+    }
+    assert.equal(
+      validateAction(
+        s,
+        { action: 'schedule-jury', payload: { ...session, sessionId: undefined }, actor },
+        DEFAULT_POLICY,
+        at(21),
+      )?.code,
+      'jury_session_managed',
+    );
+    const cancelled = act(
+      s,
+      { action: 'cancel-jury', payload: { reason: 'session_cancelled', sessionId: 's-1' } },
+      at(21),
+    );
+    assert.equal(cancelled.state.phase, 'validation_file_submitted');
+    assert.equal(cancelled.state.jury!.session, null);
+    assert.equal(cancelled.state.jury!.deadlineAt, deadline);
+    assert.deepEqual(
+      cancelled.transition.emails.map((e) => e.template),
+      ['candidate.jury_cancelled'],
+    );
+    assert.ok(pendingTimers(cancelled.state, DEFAULT_POLICY).some((t) => t.kind === 'jury-deadline'));
+  });
 });
 
 describe('inactivity reminders', () => {

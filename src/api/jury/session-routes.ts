@@ -7,10 +7,12 @@ import { planSessions } from '../../app/jury/sessions/plan-sessions.js';
 import {
   cancelJurySession,
   getSession,
+  listSessions,
   recordSessionResults,
   withdrawSessionMember,
 } from '../../app/jury/sessions/session-actions.js';
 import type { Database } from '../../db/schema.js';
+import { loadConfig } from '../../config.js';
 import { callerOf } from '../access.js';
 import { currentUser } from '../auth.js';
 import { defineRoute } from '../route.js';
@@ -21,6 +23,7 @@ import {
   memberParam,
   planRequestSchema,
   resultsGridSchema,
+  sessionListQuerySchema,
 } from './session-schemas.js';
 
 /**
@@ -69,8 +72,24 @@ export function jurySessionRoutes(
       409: refused,
     },
     handler: async ({ body, user }, _req, res) => {
-      const created = await createSession(deps, callerOf(user ?? currentUser(res)), body);
+      const created = await createSession(
+        { ...deps, roomUrlTemplate: loadConfig().juryRoomUrlTemplate },
+        callerOf(user ?? currentUser(res)),
+        body,
+      );
       res.status(201).location(`/api/jury/sessions/${created.id}`).json(created);
+    },
+  });
+
+  defineRoute(router, registry, {
+    ...common,
+    method: 'get',
+    path: '/api/jury/sessions',
+    summary: 'Lister les sessions de jury de votre organisme (les plus proches d’abord)',
+    query: sessionListQuerySchema,
+    responses: { 200: { description: 'Une page de sessions.', schema: anyObject } },
+    handler: async ({ query, user }, _req, res) => {
+      res.json(await listSessions(db, callerOf(user ?? currentUser(res)), query));
     },
   });
 

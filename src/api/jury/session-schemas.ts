@@ -74,3 +74,12 @@ export const resultsGridSchema = z
 
 export const memberParam = z.object({ id: uuid(), memberId: uuid() }).strict();
 export const anyObject = z.object({}).passthrough();
+
+export const sessionListQuerySchema = z
+  .object({
+    status: z.enum(['composing', 'composition_failed', 'convened', 'held', 'closed', 'cancelled']).optional(),
+    rncpCode: rncpCode().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();

@@ -42,7 +42,13 @@ const VENUE = 'venue';
  * (reserved), then its `jury-session` workflow is started, which invites the members.
  */
 export async function createSession(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string },
+  deps: {
+    db: Kysely<Database>;
+    temporal: Client;
+    taskQueue: string;
+    /** JURY_ROOM_URL_TEMPLATE: a virtual room per session, `{sessionId}` replaced by its ID. */
+    roomUrlTemplate?: string | undefined;
+  },
   caller: Caller,
   req: CreateSessionRequest,
 ) {
@@ -77,7 +83,10 @@ export async function createSession(
   if (proposed.modality === 'on_site' && !req.place) {
     throw Refusal.invalidField('body.place', 'place_required', 'Une session sur place a besoin d’un lieu.');
   }
-  if (proposed.modality === 'remote' && !req.roomUrl) {
+  // A remote session without a link gets one from the configured template, if any.
+  const roomUrl =
+    req.roomUrl ?? (deps.roomUrlTemplate ? deps.roomUrlTemplate.replaceAll('{sessionId}', '') : undefined);
+  if (proposed.modality === 'remote' && !roomUrl) {
     throw Refusal.invalidField(
       'body.roomUrl',
       'room_required',
@@ -176,7 +185,10 @@ export async function createSession(
         modality: session.modality,
         place: session.modality === 'on_site' ? (req.place ?? null) : null,
         departement: session.modality === 'on_site' ? (req.departement ?? null) : null,
-        room_url: session.modality === 'remote' ? (req.roomUrl ?? null) : null,
+        room_url:
+          session.modality === 'remote'
+            ? (req.roomUrl ?? deps.roomUrlTemplate?.replaceAll('{sessionId}', id) ?? null)
+            : null,
         status: 'composing',
         workflow_id: workflowId,
         created_by_user_id: caller.id,
@@ -235,12 +247,18 @@ export async function createSession(
     compositionDeadlineAt: subtractDuration(startsAt, policy.convocationLeadTime).toISOString(),
     createdBy: { userId: caller.id, operatorId: caller.operatorId },
   };
-  await deps.temporal.workflow.start(jurySession, {
-    taskQueue: deps.taskQueue,
-    workflowId,
-    args: [input],
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    staticSummary: `Session de jury ${session.rncpCode}`,
-  });
+  try {
+    await deps.temporal.workflow.start(jurySession, {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      staticSummary: `Session de jury ${session.rncpCode}`,
+    });
+  } catch (err) {
+    // Not started (Temporal unavailable): nothing is left half-made, the candidacies are free again.
+    await db.deleteFrom('jury_sessions').where('id', '=', id).execute();
+    throw err;
+  }
   return { id, workflowId, costCents, compositionDeadlineAt: input.compositionDeadlineAt };
 }

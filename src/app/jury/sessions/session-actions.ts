@@ -216,3 +216,34 @@ async function loadSessionForCertifier(db: Kysely<Database>, caller: Caller, id:
     throw Refusal.notFound('session_not_found', 'Aucune session de jury de ce numéro dans vos projets.');
   return row;
 }
+
+/** The sessions of the organiser's operator, soonest first, with filters and paging. */
+export async function listSessions(
+  db: Kysely<Database>,
+  caller: Caller,
+  q: { status?: string | undefined; rncpCode?: string | undefined; limit: number; offset: number },
+) {
+  if (caller.role !== 'jury_organiser') {
+    throw Refusal.forbidden('role_not_allowed', 'Réservé aux organisateurs de jury.');
+  }
+  let query = db.selectFrom('jury_sessions').where('organiser_operator_id', '=', caller.operatorId);
+  if (q.status) query = query.where('status', '=', q.status);
+  if (q.rncpCode) query = query.where('rncp_code', '=', q.rncpCode);
+  const [rows, total] = await Promise.all([
+    query.selectAll().orderBy('starts_at').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(total.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      projectId: r.project_id,
+      rncpCode: r.rncp_code,
+      startsAt: r.starts_at.toISOString(),
+      modality: r.modality,
+      status: r.status,
+      costCents: r.cost_cents,
+      workflowId: r.workflow_id,
+    })),
+  };
+}
