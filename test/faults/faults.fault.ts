@@ -108,6 +108,18 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       ['POST', '/api/admin/operators'],
       ['POST', '/api/admin/users/:id/tokens'],
       ['DELETE', '/api/admin/tokens/:id'],
+      ['GET', '/api/jury/members'],
+      ['POST', '/api/jury/members'],
+      ['GET', '/api/jury/members/:id'],
+      ['PATCH', '/api/jury/members/:id'],
+      ['POST', '/api/jury/plans'],
+      ['GET', '/api/jury/sessions'],
+      ['POST', '/api/jury/sessions'],
+      ['GET', '/api/jury/sessions/:id'],
+      ['POST', '/api/jury/sessions/:id/cancel'],
+      ['POST', '/api/jury/sessions/:id/results'],
+      ['GET', '/jury/invitations/:id'],
+      ['POST', '/jury/invitations/:id/accept'],
       ...[
         'record-information',
         'submit-admissibility',
@@ -129,6 +141,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       stack.tokens.advisor,
       stack.tokens.certifier,
       stack.tokens.administrator,
+      stack.tokens.jury_organiser,
       'pvae_forged',
       '',
       null,
@@ -229,6 +242,44 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       ],
       '/api/admin/operators': ['administrator', () => ({ name: 'Organisme', email: 'organisme@exemple.fr' })],
       '/api/admin/users/:id/tokens': ['administrator', () => ({ label: 'CI' })],
+      '/api/jury/members': [
+        'jury_organiser',
+        () => ({
+          displayName: 'Hélène Durand',
+          email: 'h.durand@exemple.fr',
+          profile: 'professional',
+          gender: 'F',
+          qualifications: [{ rncpCode: 'RNCP35830', blockCodes: ['RNCP35830BC01'] }],
+          ties: { employers: ['Aide à Domicile 75'], operatorIds: [], userIds: [] },
+          availability: {
+            weekly: [{ weekday: 2, from: '09:00', to: '12:00' }],
+            unavailableDates: ['2027-05-14'],
+          },
+          remote: true,
+          homeDepartement: '93',
+          feeCents: 12_000,
+          travelCents: 3_000,
+          yearlyCap: 10,
+        }),
+      ],
+      '/api/jury/plans': ['jury_organiser', () => ({ projectId: DEMO.project.id, horizonDays: 7 })],
+      '/api/jury/sessions': [
+        'jury_organiser',
+        () => ({
+          projectId: DEMO.project.id,
+          session: {
+            rncpCode: 'RNCP35830',
+            startsAt: new Date(Date.now() + 3e10).toISOString(),
+            endsAt: new Date(Date.now() + 3e10 + 3.6e6).toISOString(),
+            modality: 'on_site',
+            candidacyIds: [randomUUID()],
+            memberIds: [randomUUID(), randomUUID()],
+            presidentId: randomUUID(),
+          },
+          place: 'Centre d’examen, Lyon',
+          departement: '69',
+        }),
+      ],
     };
     /**
      * The route's valid body with bad characters in one of its string fields, in all of them, or
@@ -364,13 +415,21 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
 });
 
 async function counts(stack: ProcessStack) {
-  const [c, p, e] = await Promise.all(
-    (['candidacies', 'candidates', 'candidacy_events'] as const).map((t) =>
+  const tables = [
+    'candidacies',
+    'candidates',
+    'candidacy_events',
+    'jury_members',
+    'jury_plans',
+    'jury_sessions',
+  ] as const;
+  const rows = await Promise.all(
+    tables.map((t) =>
       stack.db
         .selectFrom(t)
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .executeTakeFirstOrThrow(),
     ),
   );
-  return { candidacies: Number(c!.n), candidates: Number(p!.n), events: Number(e!.n) };
+  return Object.fromEntries(tables.map((t, i) => [t, Number(rows[i]!.n)]));
 }

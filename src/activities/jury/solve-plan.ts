@@ -1,5 +1,5 @@
 /**
- * Solves a planning instance with HiGHS (WebAssembly) on the model of plan-model.ts, and checks
+ * Solves a planning instance with HiGHS (WebAssembly) on the model of plan-model/, and checks
  * the result with the domain checker before returning it: the solver is never trusted blindly.
  *
  * The greedy plan, when valid, seeds the solver (MIP start) and its sessions are options of the
@@ -27,7 +27,7 @@ import {
   type PlanModel,
   type PruningOptions,
   unplacedPenalty,
-} from './plan-model.js';
+} from './plan-model/index.js';
 
 export interface SolveOptions {
   /** Whole solve, all sub-models together (default 10 s). */

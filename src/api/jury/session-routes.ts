@@ -3,18 +3,21 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { createSession } from '../../app/jury/sessions/create-session.js';
+import { assertJuryOrganiser } from '../../app/jury/sessions/organiser-access.js';
 import { planSessions } from '../../app/jury/sessions/plan-sessions.js';
 import {
   cancelJurySession,
   getSession,
   listSessions,
+  loadSession,
+  loadSessionForResults,
   recordSessionResults,
   withdrawSessionMember,
 } from '../../app/jury/sessions/session-actions.js';
 import type { Database } from '../../db/schema.js';
 import { loadConfig } from '../../config.js';
 import { callerOf } from '../access.js';
-import { currentUser } from '../auth.js';
+import { currentUser, type AuthenticatedUser } from '../auth.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, uuidParam } from '../schemas/common.js';
 import {
@@ -40,6 +43,14 @@ export function jurySessionRoutes(
   const { db, temporal } = deps;
   const common = { tags: ['Sessions de jury'], auth: true as const };
   const ok = { description: 'État de la session.', schema: anyObject };
+  // Access before the body is read: a caller without it learns nothing from validation errors.
+  const organiserOnly = async ({ user }: { user: AuthenticatedUser }) => assertJuryOrganiser(callerOf(user));
+  const ownSession = async ({ params, user }: { params: { id: string }; user: AuthenticatedUser }) => {
+    await loadSession(db, callerOf(user), params.id);
+  };
+  const resultsSession = async ({ params, user }: { params: { id: string }; user: AuthenticatedUser }) => {
+    await loadSessionForResults(db, callerOf(user), params.id);
+  };
   const refused = {
     description: 'Refusée dans l’état actuel de la session (code et raison).',
     schema: problemSchema,
@@ -54,6 +65,7 @@ export function jurySessionRoutes(
       'Résout le problème de composition (solveur HiGHS) sur l’horizon demandé, vérifie la proposition avec le contrôleur indépendant, et rend les sessions, leur coût et le rapport de pénurie des candidats non placés.',
     body: planRequestSchema,
     responses: { 201: { description: 'Proposition enregistrée.', schema: anyObject } },
+    authorize: organiserOnly,
     handler: async ({ body, user }, _req, res) => {
       res.status(201).json(await planSessions(db, callerOf(user ?? currentUser(res)), body));
     },
@@ -71,6 +83,7 @@ export function jurySessionRoutes(
       201: { description: 'Session créée, invitations envoyées.', schema: anyObject },
       409: refused,
     },
+    authorize: organiserOnly,
     handler: async ({ body, user }, _req, res) => {
       const created = await createSession(
         { ...deps, roomUrlTemplate: loadConfig().juryRoomUrlTemplate },
@@ -88,6 +101,7 @@ export function jurySessionRoutes(
     summary: 'Lister les sessions de jury de votre organisme (les plus proches d’abord)',
     query: sessionListQuerySchema,
     responses: { 200: { description: 'Une page de sessions.', schema: anyObject } },
+    authorize: organiserOnly,
     handler: async ({ query, user }, _req, res) => {
       res.json(await listSessions(db, callerOf(user ?? currentUser(res)), query));
     },
@@ -100,6 +114,7 @@ export function jurySessionRoutes(
     summary: 'Lire une session : membres, candidatures, coût, journal',
     params: uuidParam,
     responses: { 200: ok, 404: { description: 'Session inconnue.', schema: problemSchema } },
+    authorize: ownSession,
     handler: async ({ params, user }, _req, res) => {
       res.json(await getSession(db, temporal, callerOf(user ?? currentUser(res)), params.id));
     },
@@ -112,6 +127,7 @@ export function jurySessionRoutes(
     summary: 'Annuler la session (les candidatures reviennent en attente, délais intacts)',
     params: uuidParam,
     responses: { 200: ok, 409: refused },
+    authorize: ownSession,
     handler: async ({ params, user }, _req, res) => {
       res.json(await cancelJurySession(db, temporal, callerOf(user ?? currentUser(res)), params.id));
     },
@@ -124,6 +140,7 @@ export function jurySessionRoutes(
     summary: 'Enregistrer le désistement d’un membre (un remplaçant est invité)',
     params: memberParam,
     responses: { 200: ok, 409: refused },
+    authorize: ownSession,
     handler: async ({ params, user }, _req, res) => {
       res.json(
         await withdrawSessionMember(
@@ -145,6 +162,7 @@ export function jurySessionRoutes(
     params: uuidParam,
     body: resultsGridSchema,
     responses: { 200: ok, 409: refused },
+    authorize: resultsSession,
     handler: async ({ params, body, user }, _req, res) => {
       res.json(await recordSessionResults(db, temporal, callerOf(user ?? currentUser(res)), params.id, body));
     },

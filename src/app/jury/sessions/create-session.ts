@@ -10,7 +10,8 @@ import type { Plan, ProposedSession, SessionModality } from '../../../domain/jur
 import { jurySession } from '../../../workflows/jury-session/workflow.js';
 import { jurySessionWorkflowId, type JurySessionInput } from '../../../workflows/jury-session/contract.js';
 import { Refusal } from '../../refusal.js';
-import { assertOrganisesJuries, buildInstance } from './plan-sessions.js';
+import { assertOrganisesJuries } from './organiser-access.js';
+import { buildInstance } from './plan-sessions.js';
 
 export interface CreateSessionRequest {
   projectId: string;

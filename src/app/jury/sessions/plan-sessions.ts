@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { solvePlan } from '../../../activities/jury/solve-plan.js';
+import { solvePlanInThread } from '../../../activities/jury/solve-in-thread.js';
 import { loadBookedSessions, loadWaitingCandidates } from '../../../db/jury-planning.js';
 import type { Database } from '../../../db/schema.js';
 import type { Caller } from '../../../domain/access.js';
@@ -9,9 +9,8 @@ import { checkPlan, hardViolations } from '../../../domain/jury/check-plan.js';
 import { shortageReport } from '../../../domain/jury/shortage.js';
 import { halfDaySlots } from '../../../domain/jury/slots.js';
 import type { PlanningInstance, PlanningRules, Venue } from '../../../domain/jury/types.js';
-import { resolvePolicy } from '../../../domain/policy.js';
-import { Refusal } from '../../refusal.js';
 import { loadPool } from '../load-pool.js';
+import { assertOrganisesJuries } from './organiser-access.js';
 
 export const DEFAULT_PLANNING_RULES: PlanningRules = {
   minMembers: 2,
@@ -28,33 +27,6 @@ export interface PlanRequest {
   allowRemote: boolean;
   venues: Venue[];
   capacity?: number | undefined;
-}
-
-/** The jury organiser of an operator working in the project (the organisation role). */
-export async function assertOrganisesJuries(db: Kysely<Database>, caller: Caller, projectId: string) {
-  if (caller.role !== 'jury_organiser') {
-    throw Refusal.forbidden('role_not_allowed', 'Réservé aux organisateurs de jury.');
-  }
-  const project = await db
-    .selectFrom('projects')
-    .select(['id', 'policy'])
-    .where('id', '=', projectId)
-    .executeTakeFirst();
-  if (!project) throw Refusal.notFound('project_not_found', 'Projet inconnu.');
-  const holds = await db
-    .selectFrom('project_operators')
-    .select('operator_id')
-    .where('project_id', '=', projectId)
-    .where('operator_id', '=', caller.operatorId)
-    .where('role', '=', 'jury_organisation')
-    .executeTakeFirst();
-  if (!holds) {
-    throw Refusal.forbidden(
-      'operator_not_in_charge',
-      'Votre organisme n’organise pas les jurys de ce projet.',
-    );
-  }
-  return resolvePolicy(project.policy);
 }
 
 /** The planning instance of the candidacies waiting in a project, over the organiser's pool. */
@@ -90,7 +62,8 @@ export async function buildInstance(
  */
 export async function planSessions(db: Kysely<Database>, caller: Caller, req: PlanRequest) {
   const instance = await buildInstance(db, caller, req);
-  const solved = await solvePlan(instance, { timeLimitSeconds: 10 });
+  // In a thread of its own: the API keeps answering while HiGHS works (up to 10 s).
+  const solved = await solvePlanInThread(instance, { timeLimitSeconds: 10 });
   const violations = checkPlan(instance, solved.plan);
   if (hardViolations(violations).length) {
     // solvePlan checks already; a violation here is a defect, never a proposal.

@@ -14,6 +14,7 @@ import {
   type SessionView,
 } from '../../../workflows/jury-session/contract.js';
 import { Refusal } from '../../refusal.js';
+import { assertJuryOrganiser } from './organiser-access.js';
 
 /** A session of the caller's operator (a jury organiser's), or 404. */
 export async function loadSession(db: Kysely<Database>, caller: Caller, id: string) {
@@ -170,10 +171,7 @@ export async function recordSessionResults(
   id: string,
   grid: Omit<ResultsGrid, 'actor'>,
 ) {
-  const row =
-    caller.role === 'certifier'
-      ? await loadSessionForCertifier(db, caller, id)
-      : await loadSession(db, caller, id);
+  const row = await loadSessionForResults(db, caller, id);
   return update(() =>
     temporal.workflow.getHandle(row.workflow_id).executeUpdate(recordResults, {
       args: [{ ...grid, actor: { userId: caller.id, operatorId: caller.operatorId } }],
@@ -223,9 +221,7 @@ export async function listSessions(
   caller: Caller,
   q: { status?: string | undefined; rncpCode?: string | undefined; limit: number; offset: number },
 ) {
-  if (caller.role !== 'jury_organiser') {
-    throw Refusal.forbidden('role_not_allowed', 'Réservé aux organisateurs de jury.');
-  }
+  assertJuryOrganiser(caller);
   let query = db.selectFrom('jury_sessions').where('organiser_operator_id', '=', caller.operatorId);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.rncpCode) query = query.where('rncp_code', '=', q.rncpCode);
@@ -246,4 +242,9 @@ export async function listSessions(
       workflowId: r.workflow_id,
     })),
   };
+}
+
+/** Who may post a session's results: its organiser, or a certifier of the project's certifier. */
+export async function loadSessionForResults(db: Kysely<Database>, caller: Caller, id: string) {
+  return caller.role === 'certifier' ? loadSessionForCertifier(db, caller, id) : loadSession(db, caller, id);
 }
