@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --jury`: the jury-planning solver (HiGHS on the model of
- * src/activities/jury/plan-model.ts) against the greedy baseline, on generated instances:
+ * src/activities/jury/plan-model/) against the greedy baseline, on generated instances:
  *
  *   1. a small one and a certifier-scale one, each also solved in the other mode (joint model vs
  *      one model per certification), to show the choice solve-plan.ts makes;
