@@ -21,7 +21,7 @@ export function refusalProblem(refusal: Refusal): Problem {
 }
 
 /** Connection-level failures of Postgres or Temporal: the client may retry later (503). */
-function isUnavailable(err: unknown): boolean {
+export function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string | number; name?: string; message?: string; cause?: unknown };
   if (
     typeof e.code === 'string' &&

@@ -3,10 +3,21 @@ import { Router, urlencoded, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { answerJuryInvitation } from '../../app/jury/sessions/session-actions.js';
 import { Refusal } from '../../app/refusal.js';
+import { isUnavailable } from '../errors.js';
 import type { Database } from '../../db/schema.js';
 import { formatDayTimeFr } from '../../domain/paris-time.js';
 import { escapeHtml } from '../../notifications/layout.js';
 import { INVITATION_LINK, type LinkSigner } from '../../signed-links.js';
+
+/** A dependency is down: the member may try the same link again in a moment. */
+function unavailable(res: Response) {
+  page(
+    res,
+    503,
+    'Service momentanément indisponible',
+    '<p>Votre réponse n’a pas pu être enregistrée. Réessayez dans un instant avec le même lien.</p>',
+  );
+}
 
 function page(res: Response, status: number, title: string, body: string) {
   res
@@ -42,7 +53,11 @@ export function juryInvitationRoutes(deps: {
   };
 
   router.get('/jury/invitations/:token', async (req, res) => {
-    const inv = await invitationOf(req.params.token);
+    const inv = await invitationOf(req.params.token).catch((err: unknown) => {
+      if (isUnavailable(err)) return null;
+      throw err;
+    });
+    if (inv === null) return unavailable(res);
     if ('error' in inv) {
       return page(
         res,
@@ -75,7 +90,11 @@ export function juryInvitationRoutes(deps: {
       const answer = req.params.answer;
       if (answer !== 'accept' && answer !== 'decline')
         return page(res, 404, 'Lien invalide', '<p>Réponse inconnue.</p>');
-      const inv = await invitationOf(req.params.token);
+      const inv = await invitationOf(req.params.token).catch((err: unknown) => {
+        if (isUnavailable(err)) return null;
+        throw err;
+      });
+      if (inv === null) return unavailable(res);
       if ('error' in inv)
         return page(
           res,
@@ -88,6 +107,7 @@ export function juryInvitationRoutes(deps: {
       } catch (err) {
         if (err instanceof Refusal && err.kind === 'conflict')
           return page(res, 409, 'Réponse impossible', `<p>${escapeHtml(err.message)}</p>`);
+        if (isUnavailable(err)) return unavailable(res);
         throw err;
       }
       return page(
