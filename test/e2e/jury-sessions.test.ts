@@ -373,17 +373,39 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
         m.headers['x-parcours-vae-session'] === second.body.id,
       20_000,
     );
-    // Waiting again: the planner sees it.
+    // Waiting again: the planner sees it. On site this time, at a venue in the Rhône: every member
+    // travels from Paris, and the session made from the proposal costs what the planner said.
     const plan = await stack.http('POST', '/api/jury/plans', {
       ...asOrganiser(),
-      body: { projectId, horizonDays: 14 },
+      body: { projectId, horizonDays: 14, allowRemote: false, venues: [{ id: 'lyon', departement: '69' }] },
     });
     assert.equal(plan.status, 201, JSON.stringify(plan.body));
-    assert.ok(
-      [
-        ...plan.body.plan.sessions.flatMap((x: { candidacyIds: string[] }) => x.candidacyIds),
-        ...plan.body.plan.unplaced,
-      ].includes(c3.id),
+    const onSite = plan.body.plan.sessions.find((x: { candidacyIds: string[] }) =>
+      x.candidacyIds.includes(c3.id),
+    );
+    assert.ok(onSite, JSON.stringify(plan.body));
+    assert.equal(onSite.modality, 'on_site');
+    assert.equal(onSite.venueId, 'lyon');
+    assert.equal(onSite.costCents, 12_000 + 9_000 + 2 * 5_000, 'a and b, fees and travel');
+    const noPlace = await stack.http('POST', '/api/jury/sessions', {
+      ...asOrganiser(),
+      body: { projectId, planId: plan.body.id, sessionKey: onSite.key },
+    });
+    assert.equal(noPlace.status, 400, JSON.stringify(noPlace.body));
+    const made = await stack.http('POST', '/api/jury/sessions', {
+      ...asOrganiser(),
+      body: {
+        projectId,
+        planId: plan.body.id,
+        sessionKey: onSite.key,
+        place: 'DREETS, 8 rue de la Charité, Lyon',
+      },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.costCents, onSite.costCents);
+    assert.equal(
+      (await stack.http('POST', `/api/jury/sessions/${made.body.id}/cancel`, asOrganiser())).status,
+      200,
     );
   });
 });

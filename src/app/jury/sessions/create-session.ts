@@ -55,6 +55,7 @@ export async function createSession(
 ) {
   const { db } = deps;
   const policy = await assertOrganisesJuries(db, caller, req.projectId);
+  let planDepartement: string | undefined;
   let proposed: Omit<ProposedSession, 'key' | 'slotId' | 'venueId' | 'costCents'>;
   if (req.planId) {
     const plan = await db
@@ -72,8 +73,18 @@ export async function createSession(
         'Cette session ne figure pas dans la proposition.',
       );
     proposed = found;
+    // The place's département is the proposal's venue's, unless the organiser names another.
+    const venues = (plan.summary as { venues?: { id: string; departement: string }[] }).venues ?? [];
+    planDepartement = venues.find((v) => v.id === found.venueId)?.departement;
   } else if (req.session) {
     proposed = req.session;
+    if (Date.parse(proposed.endsAt) <= Date.parse(proposed.startsAt)) {
+      throw Refusal.invalidField(
+        'body.session.endsAt',
+        'ends_before_start',
+        'La session doit finir après son début.',
+      );
+    }
   } else {
     throw Refusal.invalidField(
       'body',
@@ -129,7 +140,8 @@ export async function createSession(
     allowRemote: true,
     venues: [],
   });
-  const venue = { id: VENUE, departement: req.departement ?? '' };
+  const departement = req.departement ?? planDepartement;
+  const venue = { id: VENUE, departement: departement ?? '' };
   instance.venues = proposed.modality === 'on_site' ? [venue] : [];
   instance.slots = [{ id: 'slot', startsAt: proposed.startsAt, endsAt: proposed.endsAt }];
   instance.allowRemote = proposed.modality === 'remote';
@@ -185,7 +197,7 @@ export async function createSession(
         ends_at: new Date(session.endsAt),
         modality: session.modality,
         place: session.modality === 'on_site' ? (req.place ?? null) : null,
-        departement: session.modality === 'on_site' ? (req.departement ?? null) : null,
+        departement: session.modality === 'on_site' ? (departement ?? null) : null,
         room_url:
           session.modality === 'remote'
             ? (req.roomUrl ?? deps.roomUrlTemplate?.replaceAll('{sessionId}', id) ?? null)
