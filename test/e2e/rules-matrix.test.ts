@@ -63,8 +63,8 @@ describe('rules matrix: refusals out of phase, clocks of coaching and jury, jury
     await stack?.stop();
   });
 
-  it('has a valid sample body for each of the 16 actions', () => {
-    assert.equal(ACTIONS.length, 16);
+  it('has a valid sample body for each of the 17 actions', () => {
+    assert.equal(ACTIONS.length, 17);
     for (const action of ACTIONS) {
       const parsed = ACTION_BODIES[action].safeParse(ACTION_SAMPLES[action]);
       assert.ok(parsed.success, `${action}: ${parsed.error?.message}`);
