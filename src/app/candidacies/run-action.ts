@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
 import type { Action } from '../../domain/phases.js';
@@ -87,9 +92,14 @@ export function actionUpdateId(userId: string, action: string, key: string, body
 }
 
 /** gRPC DEADLINE_EXCEEDED (4), on the error or its cause. */
+/**
+ * The Update's RPC ran out of time or was cancelled (gRPC DEADLINE_EXCEEDED or CANCELLED, which the
+ * SDK reports as WorkflowUpdateRPCTimeoutOrCancelledError): either way its outcome is unknown.
+ */
 function isDeadlineExceeded(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
-    if (e.code === 4) return true;
+    if (e.code === 4 || e.code === 1) return true;
     e = e.cause as typeof e;
   }
   return false;
