@@ -27,6 +27,8 @@ export interface AppConfig {
   linkSecret: string;
   /** The virtual room of a remote jury session when none is entered: `{sessionId}` is replaced. */
   juryRoomUrlTemplate: string | undefined;
+  /** The Temporal Web UI's address, for administrators' links in the console. */
+  temporalUiUrl: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxHistoryEvents: intFromEnv('CANDIDACY_MAX_HISTORY_EVENTS', 0),
     linkSecret: linkSecretFromEnv(env),
     juryRoomUrlTemplate: env.JURY_ROOM_URL_TEMPLATE || undefined,
+    temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
   };
 }
 

@@ -124,6 +124,10 @@ async function main() {
       taskQueue: config.taskQueue,
       maxHistoryEvents: config.maxHistoryEvents || undefined,
       logger: createLogger(config.logLevel, 'api'),
+      mailer,
+      mailFrom: config.mailFrom,
+      publicUrl: config.publicUrl,
+      temporalUiUrl: config.temporalUiUrl ?? temporalUi,
     });
     const http = createServer(app);
     await new Promise<void>((resolve, reject) => {
@@ -143,6 +147,7 @@ async function main() {
     const apiUrl = `http://localhost:${config.port}`;
     say('');
     say('Parcours VAE est prêt.');
+    say(`  Console (navigateur) ${apiUrl}/`);
     say(`  API                 ${apiUrl}/api   (référence : ${apiUrl}/api/docs)`);
     say(`  Temporal Web UI     ${temporalUi ?? '(serveur Temporal configuré : ' + temporalAddress + ')'}`);
     say(`  Boîte mail (dév.)   ${mailUi ?? '(SMTP configuré : ' + smtpUrl + ')'}`);
@@ -150,6 +155,10 @@ async function main() {
     say(
       `  Candidature démo    ${apiUrl}/api/candidacies/${demo.candidacyId}  (workflow candidacy-${demo.candidacyId})`,
     );
+    say('');
+    say('Console : se connecter avec l’adresse d’un utilisateur de démonstration ; le lien de connexion');
+    say(`arrive dans la boîte mail de développement (${mailUi ?? 'SMTP configuré'}) :`);
+    for (const u of DEMO.users) say(`  ${u.role.padEnd(16)} ${u.email}`);
     say('');
     say('Jetons d’API de démonstration (en-tête « Authorization: Bearer <jeton> ») :');
     for (const [role, token] of Object.entries(tokens)) say(`  ${role.padEnd(16)} ${token}`);

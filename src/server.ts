@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { loadConfig } from './config.js';
+import { createSmtpMailer } from './activities/mailer.js';
 import { createApp } from './api/app.js';
 import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -15,6 +16,8 @@ async function main() {
   const db = createDb({ url: config.databaseUrl, applicationName: 'parcours-vae-api' });
   if (config.migrateOnStart) logger.info({ applied: await migrateToLatest(db) }, 'migrations');
   const temporal = await connectTemporalClient({ address: config.temporalAddress });
+  // The console's login links; the same SMTP_URL default as the worker's.
+  const mailer = createSmtpMailer(config.smtpUrl ?? 'smtp://localhost:1025?ignoreTLS=true');
   const server = createServer(
     createApp({
       db,
@@ -22,6 +25,9 @@ async function main() {
       taskQueue: config.taskQueue,
       maxHistoryEvents: config.maxHistoryEvents || undefined,
       logger,
+      mailer,
+      mailFrom: config.mailFrom,
+      publicUrl: config.publicUrl,
     }),
   );
   server.listen(config.port, process.env.HOST ?? '0.0.0.0', () =>
@@ -32,6 +38,7 @@ async function main() {
     logger.info('api stopping');
     server.close(async () => {
       await temporal.connection.close();
+      mailer.close();
       await db.destroy();
       process.exit(0);
     });

@@ -34,3 +34,4 @@ export function createLinkSigner(secret: string): LinkSigner {
 }
 
 export const INVITATION_LINK = 'jury-invitation';
+export const CANDIDATE_STATUS_LINK = 'candidate-status';

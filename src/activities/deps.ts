@@ -12,7 +12,10 @@ export interface ActivityDeps {
   clock?: () => Date;
   /** For the jury sessions' activities, which act on candidacies through their Updates. */
   temporal?: Client;
-  /** Signs the links of jury invitations, and the public URL they point to. */
+  /**
+   * Signs the links sent to people without an account (jury invitations, the candidate's status page
+   * in each of their e-mails), and the public URL they point to.
+   */
   links?: { signer: LinkSigner; publicUrl: string };
   /** Fault injection for the durability tests (e.g. fail an activity after its e-mail left). */
   faults?: { afterEmailSent?: (key: string) => void };

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { EmailContext } from '../notifications/context.js';
+import { CANDIDATE_STATUS_LINK } from '../signed-links.js';
+import type { ActivityDeps } from './deps.js';
 
 /** Who receives an e-mail, by id only: addresses are looked up here, never carried in history. */
 export type Recipient =
@@ -9,11 +11,29 @@ export type Recipient =
   | { kind: 'user'; userId: string }
   | { kind: 'jury_member'; juryMemberId: string };
 
+/** How long the link to the candidate's status page, in each of their e-mails, stays valid. */
+export const CANDIDATE_STATUS_LINK_DAYS = 60;
+
+/**
+ * The link to a candidate's status page: `<public URL>/candidat/<token>`, the token signed for the
+ * candidacy's id (nothing personal in it) and valid CANDIDATE_STATUS_LINK_DAYS from `now`.
+ */
+export function candidateStatusLink(
+  links: NonNullable<ActivityDeps['links']>,
+  candidacyId: string,
+  now: Date,
+): string {
+  const expiresAt = new Date(now.getTime() + CANDIDATE_STATUS_LINK_DAYS * 24 * 3600 * 1000);
+  return `${links.publicUrl.replace(/\/+$/, '')}/candidat/${links.signer.sign(CANDIDATE_STATUS_LINK, candidacyId, expiresAt)}`;
+}
+
 export async function loadEmailContext(
   db: Kysely<Database>,
   candidacyId: string,
   recipient: Recipient,
   data: EmailContext['data'],
+  /** Given, every e-mail to the candidate carries the signed link to their status page. */
+  opts: { links?: ActivityDeps['links']; now?: Date } = {},
 ): Promise<{ address: string; context: EmailContext } | undefined> {
   const row = await db
     .selectFrom('candidacies as c')
@@ -60,6 +80,9 @@ export async function loadEmailContext(
       blocks: blocks.map((b) => ({ code: b.block_code, title: b.title })),
       data,
       operatorNames: Object.fromEntries(operators.map((o) => [o.id, o.name])),
+      ...(recipient.kind === 'candidate' && opts.links
+        ? { statusLink: candidateStatusLink(opts.links, candidacyId, opts.now ?? new Date()) }
+        : {}),
     },
   };
 }

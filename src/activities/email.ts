@@ -272,7 +272,10 @@ export function emailActivities(deps: ActivityDeps) {
         },
       };
     }
-    const ctx = await loadEmailContext(db, req.candidacyId, req.recipient, req.data);
+    const ctx = await loadEmailContext(db, req.candidacyId, req.recipient, req.data, {
+      links: deps.links,
+      now: deps.clock?.(),
+    });
     if (!ctx) {
       const candidacy = UUID.test(req.candidacyId)
         ? await db.selectFrom('candidacies').select('id').where('id', '=', req.candidacyId).executeTakeFirst()

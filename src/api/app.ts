@@ -27,6 +27,9 @@ import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { buildOpenApiDocument, renderReferencePage } from './openapi.js';
 import { HttpError } from './problem.js';
+import type { Mailer } from '../activities/mailer.js';
+import { webRoutes } from '../web/app.js';
+import { redactCandidatePath } from '../web/candidate/routes.js';
 
 export interface ApiDeps {
   db: Kysely<Database>;
@@ -39,9 +42,19 @@ export interface ApiDeps {
   maxHistoryEvents?: number;
   /** Verifies the signed links of jury invitations; from LINK_SECRET by default. */
   linkSigner?: LinkSigner;
+  /** Sends the console's login links; without it, asking for one answers 503. */
+  mailer?: Mailer;
+  /** Sender of those e-mails; MAIL_FROM by default. */
+  mailFrom?: string;
+  /** Base of the links in e-mails; PUBLIC_URL by default. */
+  publicUrl?: string;
+  /** The Temporal Web UI, for the console's links (TEMPORAL_UI_URL by default). */
+  temporalUiUrl?: string | undefined;
 }
 
 export function createApp(deps: ApiDeps): Express {
+  const config = loadConfig();
+  const linkSigner = deps.linkSigner ?? createLinkSigner(config.linkSecret);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -63,7 +76,13 @@ export function createApp(deps: ApiDeps): Express {
           id: req.id,
           method: req.method,
           // An invitation link's token is a credential: not logged.
-          path: req.url.split('?')[0]?.replace(/^\/jury\/invitations\/[^/]+/, '/jury/invitations/:token'),
+          path: redactCandidatePath(
+            req.url
+              .split('?')[0]
+              ?.replace(/^\/jury\/invitations\/[^/]+/, '/jury/invitations/:token')
+              // A login link's token is one too.
+              .replace(/^\/connexion\/lien\/[^/]+/, '/connexion/lien/:token') ?? '',
+          ),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -72,12 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   );
 
   app.use(healthRoutes(deps));
-  app.use(
-    juryInvitationRoutes({
-      ...deps,
-      signer: deps.linkSigner ?? createLinkSigner(loadConfig().linkSecret),
-    }),
-  );
+  app.use(juryInvitationRoutes({ ...deps, signer: linkSigner }));
 
   const registry = new OpenAPIRegistry();
   const api = express.Router();
@@ -113,6 +127,16 @@ export function createApp(deps: ApiDeps): Express {
   app.get(['/api/docs', '/docs'], (_req, res) => {
     res.type('html').send(renderReferencePage(doc));
   });
+  // The console (HTML, session cookie) answers every path but /api/*, which stays the API's.
+  app.use(
+    webRoutes({
+      ...deps,
+      linkSigner,
+      mailFrom: deps.mailFrom ?? config.mailFrom,
+      publicUrl: (deps.publicUrl ?? config.publicUrl).replace(/\/+$/, ''),
+      temporalUiUrl: deps.temporalUiUrl ?? config.temporalUiUrl,
+    }),
+  );
   app.use(api);
 
   app.use((req, _res) => {

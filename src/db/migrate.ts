@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_policy_changes.js';
 import * as m0008 from './migrations/0008_journal_indicators.js';
 import * as m0009 from './migrations/0009_jury_pool.js';
 import * as m0010 from './migrations/0010_jury_sessions.js';
+import * as m0011 from './migrations/0011_web_sessions.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_journal_indicators': m0008,
   '0009_jury_pool': m0009,
   '0010_jury_sessions': m0010,
+  '0011_web_sessions': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -3,6 +3,7 @@ import type { PoolMember, Qualification } from '../domain/jury/types.js';
 import type { Phase } from '../domain/phases.js';
 import type { ProjectPolicySettings } from '../domain/policy.js';
 import type { JurySessionTables } from './jury-session-schema.js';
+import type { WebTables } from './web-schema.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -261,7 +262,7 @@ export interface AcquiredBlocksTable {
   acquired_at: Timestamp;
 }
 
-export interface Database extends JurySessionTables {
+export interface Database extends JurySessionTables, WebTables {
   projects: ProjectsTable;
   policy_changes: PolicyChangesTable;
   operators: OperatorsTable;

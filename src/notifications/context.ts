@@ -11,6 +11,12 @@ export interface EmailContext {
   data: Record<string, string | number | boolean | string[] | undefined>;
   /** Operator names looked up from ids in `data` (e.g. the coaching operator). */
   operatorNames: Record<string, string>;
+  /**
+   * Candidate e-mails only: the signed, expiring link to the candidate's status page
+   * (`<public URL>/candidat/<token>`), which every e-mail to a candidate ends with. Absent when the
+   * e-mail activity has no link signer (some tests).
+   */
+  statusLink?: string;
 }
 
 export type EmailData = EmailContext['data'];

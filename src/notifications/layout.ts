@@ -1,3 +1,5 @@
+import { greeting, type EmailContext } from './context.js';
+
 /** Escapes text for HTML: every value from the database goes through it. */
 export function escapeHtml(value: string): string {
   return value
@@ -36,9 +38,16 @@ const FOOTERS: Record<Audience, string> = {
     'Ce message est envoyé automatiquement par la plateforme Parcours VAE au sujet d’une candidature que vous suivez. Pour agir sur cette candidature, utilisez la console ou l’API Parcours VAE. Merci de ne pas répondre à ce message : cette adresse n’est pas lue.',
 };
 
-/** An e-mail to the candidate (templates `candidate.*`). */
-export function candidateEmail(subject: string, greeting: string, body: EmailBody): RenderedEmail {
-  return layout('candidate', subject, greeting, body);
+/** The closing paragraph of every candidate e-mail: their status page, by its signed link. */
+export const STATUS_LINK_LABEL = 'Suivre votre parcours :';
+export const STATUS_LINK_NOTE = 'Ce lien est personnel : ne le transmettez pas.';
+
+/**
+ * An e-mail to the candidate (templates `candidate.*`): greets them by name and ends with the link
+ * to their status page when the context carries one.
+ */
+export function candidateEmail(ctx: EmailContext, subject: string, body: EmailBody): RenderedEmail {
+  return layout('candidate', subject, greeting(ctx), body, ctx.statusLink);
 }
 
 /** An e-mail to an operator or a person of one (certifier, advisor, coach, lead, operator templates). */
@@ -46,11 +55,18 @@ export function operatorEmail(subject: string, greeting: string, body: EmailBody
   return layout('operator', subject, greeting, body);
 }
 
-function layout(audience: Audience, subject: string, greeting: string, body: EmailBody): RenderedEmail {
+function layout(
+  audience: Audience,
+  subject: string,
+  greeting: string,
+  body: EmailBody,
+  statusLink?: string,
+): RenderedEmail {
   const footer = FOOTERS[audience];
   const textParts = [greeting, ...body.paragraphs];
   if (body.items?.length) textParts.push(body.items.map((i) => `- ${i}`).join('\n'));
   textParts.push(...(body.closing ?? []));
+  if (statusLink) textParts.push(`${STATUS_LINK_LABEL} ${statusLink}\n${STATUS_LINK_NOTE}`);
   textParts.push(`${SIGNATURE}\n\n--\n${footer}`);
   const text = textParts.join('\n\n') + '\n';
 
@@ -64,6 +80,7 @@ function layout(audience: Audience, subject: string, greeting: string, body: Ema
 ${body.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${list}
 ${(body.closing ?? []).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${statusLink ? `<p>${escapeHtml(STATUS_LINK_LABEL)} <a href="${escapeHtml(statusLink)}">${escapeHtml(statusLink)}</a><br>${escapeHtml(STATUS_LINK_NOTE)}</p>` : ''}
 <p>${escapeHtml(SIGNATURE)}</p>
 <hr><p style="font-size: 12px; color: #666;">${escapeHtml(footer)}</p>
 </body></html>`;

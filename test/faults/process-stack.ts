@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import { createSmtpMailer, type Mailer } from '../../src/activities/mailer.js';
 import { createApp } from '../../src/api/app.js';
 import { createDb } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -45,6 +46,8 @@ export class ProcessStack {
   db!: Kysely<Database>;
   temporal!: Client;
   server?: Server;
+  /** The API's mailer (the console's login links), on the SMTP capture's port. */
+  apiMailer?: Mailer;
   baseUrl = '';
   tokens!: DemoTokens;
   readonly taskQueue = 'faults';
@@ -71,6 +74,7 @@ export class ProcessStack {
     await this.startMail();
     this.temporal = await connectTemporalClient({ address: this.temporalAddress });
     await this.startWorker();
+    this.apiMailer = createSmtpMailer(`smtp://127.0.0.1:${this.ports.smtp}?ignoreTLS=true`);
     this.server = createServer(
       createApp({
         db: this.db,
@@ -78,6 +82,7 @@ export class ProcessStack {
         taskQueue: this.taskQueue,
         logger: createLogger('silent'),
         rpcTimeoutMs: 3_000,
+        mailer: this.apiMailer,
       }),
     );
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -238,6 +243,7 @@ export class ProcessStack {
   async stop(): Promise<void> {
     await this.killWorker().catch(() => undefined);
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.apiMailer?.close();
     await this.temporal?.connection.close().catch(() => undefined);
     await this.db?.destroy().catch(() => undefined);
     await this.stopMail().catch(() => undefined);

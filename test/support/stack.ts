@@ -130,7 +130,16 @@ export async function startTestStack(opts: { faults?: ActivityDeps['faults'] } =
     });
 
     const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-    const server: Server = createServer(createApp({ db, temporal: env.client, taskQueue, logger }));
+    const server: Server = createServer(
+      createApp({
+        db,
+        temporal: env.client,
+        taskQueue,
+        logger,
+        mailer,
+        mailFrom: 'Parcours VAE <ne-pas-repondre@parcours-vae.local>',
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -12,7 +12,9 @@ import {
   type EmailContext,
   type EmailData,
 } from '../../src/notifications/context.js';
+import { candidateStatusLink, CANDIDATE_STATUS_LINK_DAYS } from '../../src/activities/email-context.js';
 import { escapeHtml, type RenderedEmail } from '../../src/notifications/layout.js';
+import { CANDIDATE_STATUS_LINK, createLinkSigner, INVITATION_LINK } from '../../src/signed-links.js';
 import {
   INADMISSIBILITY_REASON_LABELS,
   MISSING_ITEM_LABELS,
@@ -31,6 +33,9 @@ const CANDIDATE_PHONE = '06 12 34 56 78';
 const COACH_ID = '2b6f1c9e-8d4a-4f3b-a1c2-3d4e5f6a7b8c';
 const ADVISOR_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const NEW_ADVISOR_ID = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+
+/** The signed link to the candidate's status page, as the e-mail activity puts it in the context. */
+const STATUS_LINK = `https://parcours-vae.exemple.fr/candidat/${CANDIDACY_ID}.1900000000.c2lnbmF0dXJl-_`;
 
 const OPERATOR_NAMES: Record<string, string> = {
   [COACH_ID]: 'Cap Compétences Nord',
@@ -69,6 +74,7 @@ function context(name: string, data: EmailData, overrides: Partial<EmailContext>
     blocks: BLOCKS,
     data,
     operatorNames: OPERATOR_NAMES,
+    ...(kind === 'candidate' ? { statusLink: STATUS_LINK } : {}),
     ...overrides,
   };
 }
@@ -489,6 +495,52 @@ describe('notification templates', () => {
       }
     }
     assert.deepEqual([...kinds].sort(), ['advisor', 'candidate', 'certifier', 'coach', 'lead', 'operator']);
+  });
+
+  it('ends every candidate e-mail with the link to their status page, in text and HTML', () => {
+    for (const name of Object.keys(TEMPLATES) as TemplateName[]) {
+      const email = render(name, SAMPLES[name].data);
+      if (recipientKind(name) !== 'candidate') {
+        assert.ok(!email.text.includes('/candidat/'), `${name}: no status link for an operator`);
+        assert.ok(!email.html.includes('/candidat/'), `${name}: no status link for an operator (HTML)`);
+        continue;
+      }
+      const body = email.text.slice(0, email.text.lastIndexOf('L’équipe Parcours VAE'));
+      assert.ok(
+        body
+          .trimEnd()
+          .endsWith(`Suivre votre parcours : ${STATUS_LINK}\nCe lien est personnel : ne le transmettez pas.`),
+        `${name}: the closing paragraph:\n${body.slice(-300)}`,
+      );
+      assert.ok(
+        email.html.includes(
+          `<p>Suivre votre parcours : <a href="${escapeHtml(STATUS_LINK)}">${escapeHtml(STATUS_LINK)}</a>`,
+        ),
+        `${name}: the link in HTML`,
+      );
+    }
+  });
+
+  it('has no status paragraph when the context carries no link', () => {
+    const email = render('candidate.welcome', {}, { statusLink: undefined });
+    assert.ok(!email.text.includes('Suivre votre parcours'));
+    assert.ok(!email.html.includes('Suivre votre parcours'));
+    assert.ok(!email.html.includes('<a '));
+  });
+
+  it('signs the status link for the candidacy, for its page only, valid 60 days', () => {
+    const signer = createLinkSigner('a-test-secret-of-at-least-32-characters!');
+    const now = new Date('2027-01-10T09:00:00Z');
+    const link = candidateStatusLink({ signer, publicUrl: 'https://vae.exemple.fr/' }, CANDIDACY_ID, now);
+    const token = /^https:\/\/vae\.exemple\.fr\/candidat\/([A-Za-z0-9._-]+)$/.exec(link)?.[1];
+    assert.ok(token, link);
+    assert.deepEqual(signer.verify(CANDIDATE_STATUS_LINK, token, now), { id: CANDIDACY_ID });
+    assert.deepEqual(signer.verify(INVITATION_LINK, token, now), { error: 'invalid' });
+    const day = 24 * 3600 * 1000;
+    const lastDay = new Date(now.getTime() + (CANDIDATE_STATUS_LINK_DAYS - 1) * day);
+    assert.deepEqual(signer.verify(CANDIDATE_STATUS_LINK, token, lastDay), { id: CANDIDACY_ID });
+    const after = new Date(now.getTime() + CANDIDATE_STATUS_LINK_DAYS * day);
+    assert.deepEqual(signer.verify(CANDIDATE_STATUS_LINK, token, after), { error: 'expired' });
   });
 
   for (const c of CASES) {

@@ -7,6 +7,7 @@ import { loadVisibleCandidacy } from '../access.js';
 import { currentUser } from '../auth.js';
 import { defineRoute } from '../route.js';
 import { uuidParam } from '../schemas/common.js';
+import { readTimeline } from '../../app/candidacies/timeline.js';
 
 const timelineSchema = z
   .object({
@@ -46,75 +47,19 @@ export function timelineRoutes(deps: { db: Kysely<Database> }, registry: OpenAPI
     handler: async ({ params, user }, _req, res) => {
       const caller = user ?? currentUser(res);
       const row = await loadVisibleCandidacy(deps.db, caller, params.id);
-      const [events, handoffs] = await Promise.all([
-        deps.db
-          .selectFrom('candidacy_events as e')
-          .leftJoin('users as u', 'u.id', 'e.actor_user_id')
-          .leftJoin('operators as o', 'o.id', 'e.actor_operator_id')
-          .select([
-            'e.seq',
-            'e.type',
-            'e.occurred_at',
-            'e.payload',
-            'e.actor_user_id',
-            'e.actor_operator_id',
-            'u.display_name',
-            'o.name',
-          ])
-          .where('e.candidacy_id', '=', row.id)
-          .orderBy('e.seq')
-          .execute(),
-        deps.db
-          .selectFrom('handoffs as h')
-          .innerJoin('operators as f', 'f.id', 'h.from_operator_id')
-          .innerJoin('operators as t', 't.id', 'h.to_operator_id')
-          .select([
-            'h.seq',
-            'h.kind',
-            'h.role',
-            'h.from_operator_id',
-            'f.name as from_name',
-            'h.to_operator_id',
-            't.name as to_name',
-            'h.reason',
-            'h.status',
-            'h.requested_at',
-            'h.due_at',
-            'h.accepted_at',
-            'h.escalated_at',
-          ])
-          .where('h.candidacy_id', '=', row.id)
-          .orderBy('h.seq')
-          .execute(),
-      ]);
+      const { events, handoffs } = await readTimeline(deps.db, row.id);
       res.json({
-        events: events.map((e) => ({
-          seq: e.seq,
-          type: e.type,
-          occurredAt: e.occurred_at.toISOString(),
-          actor:
-            e.actor_user_id || e.actor_operator_id
-              ? {
-                  userId: e.actor_user_id,
-                  userName: e.display_name,
-                  operatorId: e.actor_operator_id,
-                  operatorName: e.name,
-                }
-              : null,
-          details: e.payload,
+        events: events.map(({ occurredAt, payload, ...e }) => ({
+          ...e,
+          occurredAt: occurredAt.toISOString(),
+          details: payload,
         })),
         handoffs: handoffs.map((h) => ({
-          seq: h.seq,
-          kind: h.kind,
-          role: h.role,
-          from: { operatorId: h.from_operator_id, name: h.from_name },
-          to: { operatorId: h.to_operator_id, name: h.to_name },
-          reason: h.reason,
-          status: h.status,
-          requestedAt: h.requested_at.toISOString(),
-          dueAt: h.due_at?.toISOString() ?? null,
-          acceptedAt: h.accepted_at?.toISOString() ?? null,
-          escalatedAt: h.escalated_at?.toISOString() ?? null,
+          ...h,
+          requestedAt: h.requestedAt.toISOString(),
+          dueAt: h.dueAt?.toISOString() ?? null,
+          acceptedAt: h.acceptedAt?.toISOString() ?? null,
+          escalatedAt: h.escalatedAt?.toISOString() ?? null,
         })),
       });
     },

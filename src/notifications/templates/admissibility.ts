@@ -84,7 +84,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'candidate.admissibility_requested': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const rule = optionalOneOf(ctx.data, 'silenceRule', SILENCE_RULES);
-    return candidateEmail('Votre demande de recevabilité a été transmise', greeting(ctx), {
+    return candidateEmail(ctx, 'Votre demande de recevabilité a été transmise', {
       paragraphs: [
         `Votre demande de recevabilité pour la certification ${certificationLabel(ctx)} a été transmise au certificateur.`,
         `Le certificateur doit se prononcer au plus tard le ${dateFr(dueAt)}. ${silenceForCandidate(rule)}`,
@@ -134,7 +134,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'candidate.file_incomplete': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const items = missingItems(ctx);
-    return candidateEmail(`Dossier incomplet : pièces à fournir avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return candidateEmail(ctx, `Dossier incomplet : pièces à fournir avant le ${dateFr(dueAt)}`, {
       paragraphs: [
         `Le certificateur a examiné votre demande de recevabilité pour la certification ${certificationLabel(ctx)} : il lui manque des pièces pour pouvoir l’étudier.`,
         items.length === 1 ? 'Pièce à fournir :' : 'Pièces à fournir :',
@@ -171,7 +171,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'candidate.file_incomplete_reminder': (ctx) => {
     const dueAt = requireDate(ctx.data, 'dueAt');
     const items = missingItems(ctx);
-    return candidateEmail(`Rappel : pièces à fournir avant le ${dateFr(dueAt)}`, greeting(ctx), {
+    return candidateEmail(ctx, `Rappel : pièces à fournir avant le ${dateFr(dueAt)}`, {
       paragraphs: [
         `Votre dossier de recevabilité pour la certification ${certificationLabel(ctx)} est toujours incomplet. Il manque encore :`,
       ],
@@ -203,7 +203,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   },
 
   'candidate.request_lapsed': (ctx) =>
-    candidateEmail('Votre demande de recevabilité est caduque', greeting(ctx), {
+    candidateEmail(ctx, 'Votre demande de recevabilité est caduque', {
       paragraphs: [
         `Les pièces manquantes à votre dossier de recevabilité pour la certification ${certificationLabel(ctx)} n’ont pas été reçues dans le délai prévu : votre demande est désormais caduque et le certificateur ne l’examinera pas.`,
         'Cela ne met pas fin à votre projet : vous pouvez déposer une nouvelle demande, complète. Contactez votre conseiller pour la préparer.',
@@ -240,7 +240,7 @@ export const ADMISSIBILITY_TEMPLATES = {
   'candidate.admissibility_decision': (ctx) => {
     const d = decision(ctx);
     if (d.admissible) {
-      return candidateEmail('Votre demande de VAE est recevable', greeting(ctx), {
+      return candidateEmail(ctx, 'Votre demande de VAE est recevable', {
         paragraphs: [
           decisionSentence(ctx, d, true),
           ctx.blocks.length === 1 ? 'Bloc de compétences concerné :' : 'Blocs de compétences concernés :',
@@ -253,7 +253,7 @@ export const ADMISSIBILITY_TEMPLATES = {
       });
     }
     const withReasons = !d.implicit && d.reasons.length > 0;
-    return candidateEmail('Votre demande de VAE n’est pas recevable', greeting(ctx), {
+    return candidateEmail(ctx, 'Votre demande de VAE n’est pas recevable', {
       paragraphs: [
         decisionSentence(ctx, d, true),
         ...(withReasons

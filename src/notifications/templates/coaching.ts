@@ -72,8 +72,8 @@ export const COACHING_TEMPLATES = {
     const known = operatorName(ctx, coachId, '');
     const coach = known || 'L’organisme accompagnateur désigné';
     return candidateEmail(
+      ctx,
       known ? `Votre accompagnateur VAE : ${known}` : 'Votre accompagnement VAE est organisé',
-      greeting(ctx),
       {
         paragraphs: [
           `${coach} vous accompagnera dans la rédaction de votre dossier de validation pour la certification ${certificationLabel(ctx)}.`,
@@ -119,7 +119,7 @@ export const COACHING_TEMPLATES = {
       r.remaining === 0
         ? 'C’est notre dernière relance : sans nouvelles de votre part, un abandon de votre candidature sera proposé. Vous pourrez toutefois le contester.'
         : `Sans nouvelles de votre part après ${r.remaining === 1 ? 'encore une relance' : `encore ${r.remaining} relances`}, un abandon de votre candidature pourra être proposé.`;
-    return candidateEmail(`Relance n° ${r.number} : où en est votre dossier de validation ?`, greeting(ctx), {
+    return candidateEmail(ctx, `Relance n° ${r.number} : où en est votre dossier de validation ?`, {
       paragraphs: [
         `Nous n’avons pas constaté d’avancée récente sur votre dossier de validation pour la certification ${certificationLabel(ctx)}.`,
         next,
@@ -148,8 +148,8 @@ export const COACHING_TEMPLATES = {
   'candidate.abandonment_proposed': (ctx) => {
     const { contestDueAt, reason } = abandonment(ctx);
     return candidateEmail(
+      ctx,
       `Abandon de votre candidature envisagé : réponse avant le ${dateFr(contestDueAt)}`,
-      greeting(ctx),
       {
         paragraphs: [
           reason === 'inactivity'
@@ -179,7 +179,7 @@ export const COACHING_TEMPLATES = {
     ),
 
   'candidate.abandonment_contested': (ctx) =>
-    candidateEmail('Votre candidature se poursuit', greeting(ctx), {
+    candidateEmail(ctx, 'Votre candidature se poursuit', {
       paragraphs: [
         `Votre contestation est enregistrée : votre candidature à la certification ${certificationLabel(ctx)} n’est pas abandonnée et votre parcours continue.`,
         'Reprenez contact dès que possible avec votre accompagnateur pour organiser la suite de la rédaction de votre dossier de validation.',
@@ -199,7 +199,7 @@ export const COACHING_TEMPLATES = {
     }),
 
   'candidate.abandoned': (ctx) =>
-    candidateEmail('Votre candidature est déclarée abandonnée', greeting(ctx), {
+    candidateEmail(ctx, 'Votre candidature est déclarée abandonnée', {
       paragraphs: [
         `Faute de contestation dans le délai prévu, votre candidature à la certification ${certificationLabel(ctx)} est déclarée abandonnée. Votre parcours s’arrête.`,
         'Si vous souhaitez reprendre un projet de VAE plus tard, vous pourrez déposer une nouvelle candidature : un conseiller pourra vous accompagner.',
@@ -229,7 +229,7 @@ export const COACHING_TEMPLATES = {
 
   'candidate.validation_file_received': (ctx) => {
     const juryDeadlineAt = requireDate(ctx.data, 'juryDeadlineAt');
-    return candidateEmail('Dossier de validation reçu : prochaine étape, le jury', greeting(ctx), {
+    return candidateEmail(ctx, 'Dossier de validation reçu : prochaine étape, le jury', {
       paragraphs: [
         `Votre dossier de validation pour la certification ${certificationLabel(ctx)} a bien été transmis au certificateur. Bravo pour ce travail !`,
         `Prochaine étape : le certificateur organise votre passage devant un jury, qui doit avoir lieu au plus tard le ${dateFr(juryDeadlineAt)}. Vous recevrez une convocation par e-mail avec la date, l’heure et le lieu (ou le lien de connexion) de la session.`,

@@ -3,7 +3,6 @@ import {
   blocksLabel,
   candidateReference,
   certificationLabel,
-  greeting,
   requireBoolean,
   type Template,
 } from '../context.js';
@@ -11,7 +10,7 @@ import {
 /** Enrolment and the information/advice step. */
 export const INTAKE_TEMPLATES = {
   'candidate.welcome': (ctx) =>
-    candidateEmail(`Bienvenue dans votre parcours VAE — ${ctx.certification.title}`, greeting(ctx), {
+    candidateEmail(ctx, `Bienvenue dans votre parcours VAE — ${ctx.certification.title}`, {
       paragraphs: [
         `Votre candidature à la validation des acquis de l’expérience (VAE) pour la certification « ${ctx.certification.title} » (${ctx.certification.rncpCode}) est enregistrée.`,
         ctx.blocks.length === 1
@@ -27,7 +26,7 @@ export const INTAKE_TEMPLATES = {
 
   'candidate.informed': (ctx) => {
     const reinforced = requireBoolean(ctx.data, 'reinforced');
-    return candidateEmail('Votre projet de VAE est défini', greeting(ctx), {
+    return candidateEmail(ctx, 'Votre projet de VAE est défini', {
       paragraphs: [
         'Votre entretien d’information et de conseil est enregistré.',
         `Avec votre conseiller, vous avez retenu la certification ${certificationLabel(ctx)} et ${

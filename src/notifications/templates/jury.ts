@@ -185,10 +185,10 @@ export const JURY_TEMPLATES = {
     const s = session(ctx);
     const rescheduled = requireBoolean(ctx.data, 'rescheduled');
     return candidateEmail(
+      ctx,
       rescheduled
         ? `Nouvelle date de jury VAE : le ${dateFr(s.sessionAt)}`
         : `Convocation au jury VAE le ${dateFr(s.sessionAt)}`,
-      greeting(ctx),
       {
         paragraphs: [
           rescheduled
@@ -204,7 +204,7 @@ export const JURY_TEMPLATES = {
   'candidate.jury_cancelled': (ctx) => {
     const sessionAt = requireDate(ctx.data, 'sessionAt');
     const reason = requireOneOf(ctx.data, 'reason', JURY_CANCELLATION_REASONS);
-    return candidateEmail(`Session de jury du ${dateFr(sessionAt)} annulée`, greeting(ctx), {
+    return candidateEmail(ctx, `Session de jury du ${dateFr(sessionAt)} annulée`, {
       paragraphs: [
         `Votre convocation au jury de VAE du ${dateTimeFr(sessionAt)} (heure de Paris), pour la certification ${certificationLabel(ctx)}, est annulée : ${JURY_CANCELLATION_LABELS[reason]}.`,
         'Vous n’avez rien à faire : le certificateur vous convoquera à une nouvelle session, dans le délai légal et avec le délai de convocation habituel. Cette annulation ne change rien aux blocs de compétences présentés ni à votre dossier de validation.',
@@ -215,7 +215,7 @@ export const JURY_TEMPLATES = {
 
   'candidate.jury_reminder': (ctx) => {
     const s = session(ctx);
-    return candidateEmail(`Rappel : votre jury VAE le ${dateFr(s.sessionAt)}`, greeting(ctx), {
+    return candidateEmail(ctx, `Rappel : votre jury VAE le ${dateFr(s.sessionAt)}`, {
       paragraphs: [
         `Votre passage devant le jury de VAE pour la certification ${certificationLabel(ctx)} approche :`,
       ],
@@ -244,7 +244,7 @@ export const JURY_TEMPLATES = {
     const ref = candidateReference(ctx);
     switch (r.outcome) {
       case 'full':
-        return candidateEmail('Félicitations : votre VAE est validée', greeting(ctx), {
+        return candidateEmail(ctx, 'Félicitations : votre VAE est validée', {
           paragraphs: [
             `Félicitations ! Le jury a validé tous les blocs de compétences que vous présentiez pour la certification ${cert}. Ils vous sont acquis définitivement :`,
           ],
@@ -256,7 +256,7 @@ export const JURY_TEMPLATES = {
           ],
         });
       case 'partial':
-        return candidateEmail('Résultat de votre jury VAE : validation partielle', greeting(ctx), {
+        return candidateEmail(ctx, 'Résultat de votre jury VAE : validation partielle', {
           paragraphs: [
             `Le jury a validé une partie des blocs de compétences que vous présentiez pour la certification ${cert}.`,
             'Les blocs validés vous sont acquis définitivement : vous n’aurez pas à les présenter de nouveau.',
@@ -268,7 +268,7 @@ export const JURY_TEMPLATES = {
           ],
         });
       case 'refused':
-        return candidateEmail('Résultat de votre jury VAE', greeting(ctx), {
+        return candidateEmail(ctx, 'Résultat de votre jury VAE', {
           paragraphs: [
             `Le jury n’a validé aucun des blocs de compétences que vous présentiez pour la certification ${cert}.`,
             'Ce résultat peut être difficile à recevoir. Le jury a pu formuler des préconisations : votre conseiller peut vous les expliquer et étudier avec vous les suites possibles (expérience complémentaire, formation, nouvelle candidature).',
@@ -276,7 +276,7 @@ export const JURY_TEMPLATES = {
           closing: [ref],
         });
       case 'absent':
-        return candidateEmail('Absence à votre session de jury VAE', greeting(ctx), {
+        return candidateEmail(ctx, 'Absence à votre session de jury VAE', {
           paragraphs: [
             `Nous avons constaté votre absence à la session de jury prévue pour votre candidature à la certification ${cert} : vos blocs de compétences n’ont donc pas pu être évalués.`,
             'Si vous souhaitez poursuivre, contactez rapidement votre conseiller pour étudier la possibilité d’une nouvelle session.',
@@ -284,17 +284,13 @@ export const JURY_TEMPLATES = {
           closing: [ref],
         });
       case 'excused':
-        return candidateEmail(
-          'Absence excusée : une nouvelle session de jury sera programmée',
-          greeting(ctx),
-          {
-            paragraphs: [
-              `Votre absence à la session de jury pour la certification ${cert} est excusée.`,
-              'Une nouvelle session sera programmée : vous recevrez une nouvelle convocation par e-mail, avec la date, l’heure et le lieu.',
-            ],
-            closing: [ref],
-          },
-        );
+        return candidateEmail(ctx, 'Absence excusée : une nouvelle session de jury sera programmée', {
+          paragraphs: [
+            `Votre absence à la session de jury pour la certification ${cert} est excusée.`,
+            'Une nouvelle session sera programmée : vous recevrez une nouvelle convocation par e-mail, avec la date, l’heure et le lieu.',
+          ],
+          closing: [ref],
+        });
     }
   },
 

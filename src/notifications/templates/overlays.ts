@@ -17,7 +17,7 @@ import { OPERATOR_ROLE_LABELS } from '../labels.js';
 /** Overlays at any step: withdrawal, transfer to another operator, archiving. */
 export const OVERLAY_TEMPLATES = {
   'candidate.withdrawn': (ctx) =>
-    candidateEmail('Confirmation du retrait de votre candidature', greeting(ctx), {
+    candidateEmail(ctx, 'Confirmation du retrait de votre candidature', {
       paragraphs: [
         `Nous confirmons le retrait de votre candidature à la VAE pour la certification ${certificationLabel(ctx)}. Votre parcours est arrêté et les organismes qui vous suivaient en ont été informés.`,
         'Si vous souhaitez reprendre un projet de VAE plus tard, un conseiller pourra vous accompagner dans une nouvelle démarche.',
@@ -74,7 +74,7 @@ export const OVERLAY_TEMPLATES = {
     const toId = requireString(ctx.data, 'toOperatorId');
     const role = requireOneOf(ctx.data, 'role', OPERATOR_ROLES);
     const to = operatorName(ctx, toId, '');
-    return candidateEmail('Changement d’organisme pour votre parcours VAE', greeting(ctx), {
+    return candidateEmail(ctx, 'Changement d’organisme pour votre parcours VAE', {
       paragraphs: [
         `Pour la mission « ${OPERATOR_ROLE_LABELS[role]} », votre candidature à la certification ${certificationLabel(ctx)} est désormais suivie par ${to || 'un nouvel organisme'}.`,
         `${to || 'Ce nouvel organisme'} prendra contact avec vous si nécessaire. Votre parcours se poursuit : vous n’avez aucune démarche à faire.`,
@@ -119,7 +119,7 @@ export const OVERLAY_TEMPLATES = {
   },
 
   'candidate.archived': (ctx) =>
-    candidateEmail('Votre candidature est archivée', greeting(ctx), {
+    candidateEmail(ctx, 'Votre candidature est archivée', {
       paragraphs: [
         `Votre candidature à la VAE pour la certification ${certificationLabel(ctx)} est clôturée et archivée. Aucune démarche n’est plus attendue de votre part.`,
         'Les blocs de compétences que vous avez validés, le cas échéant, vous restent acquis définitivement.',
