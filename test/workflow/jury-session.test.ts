@@ -202,13 +202,17 @@ describe('jury-session workflow: invitations, replacements, composition deadline
       return v.status === 'composition_failed' ? v : undefined;
     }, 15_000);
     assert.ok(view.state.escalated);
+    const done = await handle.result();
+    // Every activity has run once the workflow is done (the query above may come before the alert).
     assert.ok(
       calls.some(
         (c) =>
           c.name === 'alertOrganiser' && c.arg.sessionId === sessionId && c.arg.kind === 'composition_failed',
       ),
     );
-    const done = await handle.result();
+    // The invitations lapsed at the composition deadline: too late to invite anyone, seats left empty.
+    assert.ok(!calls.some((c) => c.name === 'findReplacement' && c.arg.sessionId === sessionId));
+    assert.equal(eventTypes(sessionId).filter((t) => t === 'seat_left_empty').length, 2);
     assert.equal(done.status, 'cancelled');
     assert.equal(done.state.cancelReason, 'jury_not_composed');
     // Nobody convened, but the reservations are released so the candidacies can be planned again.

@@ -160,6 +160,17 @@ export async function jurySession(input: JurySessionInput): Promise<SessionView>
 
   /** A seat left by `memberId` goes to the best member still free, or stays empty (organiser alerted). */
   const replace = async (memberId: string, why: 'declined' | 'expired' | 'withdrawn') => {
+    if (Date.now() >= Date.parse(input.compositionDeadlineAt)) {
+      // Too late to invite anyone: an invitation would lapse at once (its answer time never passes
+      // the composition deadline), and the candidates could no longer be convened in time. The
+      // seat stays empty; the organiser has the composition alert, with the shortage report.
+      s.vacancies += 1;
+      await journal('seat_left_empty', 'Siège laissé vide : date limite de composition passée', {
+        leavingMemberId: memberId,
+        why,
+      });
+      return;
+    }
     const r = await act.findReplacement({
       sessionId: input.sessionId,
       leavingMemberId: memberId,
