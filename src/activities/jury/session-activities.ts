@@ -31,6 +31,16 @@ export function sessionActivities(deps: ActivityDeps) {
   };
   const session = (sessionId: string) =>
     db.selectFrom('jury_sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
+  /** The candidacies of a session in these statuses ('reserved', 'enrolled', …). */
+  const candidaciesIn = async (sessionId: string, statuses: string[]) =>
+    (
+      await db
+        .selectFrom('jury_session_candidates')
+        .select('candidacy_id')
+        .where('session_id', '=', sessionId)
+        .where('status', 'in', statuses)
+        .execute()
+    ).map((r) => r.candidacy_id);
 
   /** One action on each candidacy of the session, as the session's system actor; refusals reported. */
   async function onEach<A extends Action>(
@@ -77,12 +87,7 @@ export function sessionActivities(deps: ActivityDeps) {
       .selectAll()
       .where('session_id', '=', sessionId)
       .execute();
-    const candidacies = await db
-      .selectFrom('jury_session_candidates')
-      .select('candidacy_id')
-      .where('session_id', '=', sessionId)
-      .where('status', 'in', ['reserved', 'enrolled'])
-      .execute();
+    const candidacies = await candidaciesIn(sessionId, ['reserved', 'enrolled']);
     const pool = await loadPool(db, s.organiser_operator_id, [s.rncp_code], { activeOnly: true });
     const booked = await loadBookedSessions(
       db,
@@ -90,7 +95,7 @@ export function sessionActivities(deps: ActivityDeps) {
     );
     const members: PoolMember[] = pool.map((m) => ({ ...m, booked: booked.get(m.id) ?? {} }));
     const candidates = await loadWaitingCandidates(db, {
-      candidacyIds: candidacies.map((c) => c.candidacy_id),
+      candidacyIds: candidacies,
     });
     const venue = s.modality === 'on_site' ? { id: 'venue', departement: s.departement ?? '' } : null;
     const instance: PlanningInstance = {
@@ -358,21 +363,11 @@ export function sessionActivities(deps: ActivityDeps) {
 
     async enrolCandidacies(i: { sessionId: string; actor: ActorRef }): Promise<Outcome[]> {
       const s = await session(i.sessionId);
-      const reserved = await db
-        .selectFrom('jury_session_candidates')
-        .select('candidacy_id')
-        .where('session_id', '=', i.sessionId)
-        .where('status', '=', 'reserved')
-        .execute();
-      const already = await db
-        .selectFrom('jury_session_candidates')
-        .select('candidacy_id')
-        .where('session_id', '=', i.sessionId)
-        .where('status', '=', 'enrolled')
-        .execute();
+      const reserved = await candidaciesIn(i.sessionId, ['reserved']);
+      const already = await candidaciesIn(i.sessionId, ['enrolled']);
       const out = await onEach(
         i.sessionId,
-        reserved.map((r) => r.candidacy_id),
+        reserved,
         'schedule-jury',
         () => ({
           sessionAt: s.starts_at.toISOString(),
@@ -394,7 +389,7 @@ export function sessionActivities(deps: ActivityDeps) {
           .where('candidacy_id', '=', o.candidacyId)
           .execute();
       }
-      return [...already.map((a) => ({ candidacyId: a.candidacy_id, ok: true })), ...out];
+      return [...already.map((candidacyId) => ({ candidacyId, ok: true })), ...out];
     },
 
     async releaseCandidacies(i: {
@@ -402,15 +397,10 @@ export function sessionActivities(deps: ActivityDeps) {
       actor: ActorRef;
       reason: JuryCancellationReason;
     }): Promise<Outcome[]> {
-      const enrolled = await db
-        .selectFrom('jury_session_candidates')
-        .select('candidacy_id')
-        .where('session_id', '=', i.sessionId)
-        .where('status', '=', 'enrolled')
-        .execute();
+      const enrolled = await candidaciesIn(i.sessionId, ['enrolled']);
       const out = await onEach(
         i.sessionId,
-        enrolled.map((r) => r.candidacy_id),
+        enrolled,
         'cancel-jury',
         () => ({ reason: i.reason, sessionId: i.sessionId }),
         i.actor,
