@@ -80,9 +80,9 @@ export const DEADLINE_LABELS = {
   'incomplete-file': 'Complétude du dossier',
   'coaching-start': 'Début de l’accompagnement',
   'abandonment-contest': 'Contestation de l’abandon',
-  'jury-deadline': 'Passage devant le jury (3e mois)',
+  'jury-deadline': 'Passage devant le jury',
   'jury-session': 'Session de jury',
-  'result-notification': 'Notification du résultat (15 jours)',
+  'result-notification': 'Notification du résultat',
   'transfer-acceptance': 'Acceptation du transfert',
 } as const;
 export type DeadlineName = keyof typeof DEADLINE_LABELS;
