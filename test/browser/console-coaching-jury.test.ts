@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { DEMO } from '../../src/db/demo-data.js';
 import { formatDayTimeFr } from '../../src/domain/paris-time.js';
-import { checkAccessibility, launchBrowser, screenshot } from '../support/browser.js';
+import { checkAccessibility, launchBrowser, logInThroughLink, screenshot, tick } from '../support/browser.js';
 import { eventually } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
@@ -143,40 +143,14 @@ describe('console path: coaching, jury, partial result, follow-up (Chromium)', {
   const cells = async (row: Locator) =>
     (await row.locator('th, td').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 
-  async function tick(scope: Locator, role: 'radio' | 'checkbox', name: string | RegExp, exact = false) {
-    const input = scope.getByRole(role, { name, exact });
-    const id = await input.getAttribute('id');
-    assert.ok(id, `${role} ${String(name)}`);
-    await scope.locator(`label[for="${id}"]`).click();
-    assert.ok(await input.isChecked(), `${role} ${String(name)} ticked`);
-  }
-
   async function check(page: Page, step: string) {
     await checkAccessibility(page, `console jury: ${step}`);
     await screenshot(page, `console-jury-${step}`);
   }
 
   /** /connexion, the e-mail read from the capture, the link's page, « Se connecter »: the inbox. */
-  async function logIn(context: BrowserContext, user: { name: string; email: string }): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${stack.baseUrl}/connexion`);
-    await page.getByLabel('Adresse électronique').fill(user.email);
-    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
-    await page.locator('h1', { hasText: 'Vérifiez votre messagerie' }).waitFor();
-    const mail = await stack.mail.waitFor(
-      (m) => m.to.includes(user.email) && m.subject.includes('lien de connexion'),
-      15_000,
-    );
-    const path = /\/connexion\/lien\/[A-Za-z0-9_-]{43}/.exec(mail.text)?.[0];
-    assert.ok(path, mail.text);
-    const linkPage = await page.goto(stack.baseUrl + path);
-    assert.equal(linkPage?.status(), 200);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${stack.baseUrl}/`);
-    assert.equal(await h1(page), 'Boîte de réception');
-    assert.ok((await page.locator('header').textContent())?.includes(user.name));
-    return page;
-  }
+  const logIn = (context: BrowserContext, user: { name: string; email: string }) =>
+    logInThroughLink(stack, context, user);
 
   /**
    * Submits an action's form on the candidacy page and waits for its redirect (« ?ok=<action> »);

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import { hashToken } from '../../src/web/auth/secrets.js';
 import { JOB_SITUATION_LABELS, qualificationLevelLabel } from '../../src/web/pages/labels.js';
-import { checkAccessibility, launchBrowser, screenshot } from '../support/browser.js';
+import { checkAccessibility, launchBrowser, logInThroughLink, screenshot, tick } from '../support/browser.js';
 import { eventually } from '../support/fixtures.js';
 import { createProjectWithPolicy, OPERATORS, SECOND_ADVICE_OPERATOR } from '../support/projects.js';
 import { itReplaysEveryWorkflow, startTestStack, type TestStack } from '../support/stack.js';
@@ -100,49 +100,17 @@ describe('console path: creation to admissibility (Chromium)', { timeout: 150_00
   const success = (page: Page) => squash(page.locator('main .fr-alert--success[role="status"]'));
   const candidacyUrl = () => `${stack.baseUrl}/candidatures/${candidacyId}`;
 
-  /**
-   * Ticks a DSFR radio or checkbox as a user does: by clicking its label (the input itself is drawn
-   * under it), then checks it is ticked.
-   */
-  async function tick(scope: Locator, role: 'radio' | 'checkbox', name: string | RegExp, exact = false) {
-    const input = scope.getByRole(role, { name, exact });
-    const id = await input.getAttribute('id');
-    assert.ok(id, `${role} ${String(name)}`);
-    await scope.locator(`label[for="${id}"]`).click();
-    assert.ok(await input.isChecked(), `${role} ${String(name)} ticked`);
-  }
-
   async function check(page: Page, step: string) {
     await checkAccessibility(page, `console path: ${step}`);
     await screenshot(page, `console-path-${step}`);
   }
 
   /** /connexion, the e-mail read from the capture, the link's page, « Se connecter »: the inbox. */
-  async function logIn(
+  const logIn = (
     context: BrowserContext,
     user: { name: string; email: string },
     opts: { check?: boolean } = {},
-  ): Promise<Page> {
-    const page = await context.newPage();
-    const login = await page.goto(`${stack.baseUrl}/connexion`);
-    assert.equal(login?.status(), 200);
-    assert.equal(await h1(page), 'Connexion à Parcours VAE');
-    if (opts.check) await check(page, 'login');
-    await page.getByLabel('Adresse électronique').fill(user.email);
-    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
-    await page.locator('h1', { hasText: 'Vérifiez votre messagerie' }).waitFor();
-
-    const path = await loginLinkPath(user.email);
-    const linkPage = await page.goto(stack.baseUrl + path);
-    assert.equal(linkPage?.status(), 200);
-    assert.equal(await h1(page), 'Se connecter à Parcours VAE');
-    if (opts.check) await check(page, 'login-link');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL(`${stack.baseUrl}/`);
-    assert.equal(await h1(page), 'Boîte de réception');
-    assert.ok((await page.locator('header').textContent())?.includes(user.name));
-    return page;
-  }
+  ) => logInThroughLink(stack, context, user, opts.check ? (page, step) => check(page, step) : undefined);
 
   /** The path of the login link e-mailed to `email` (its host is PUBLIC_URL's, not the test server's). */
   async function loginLinkPath(email: string): Promise<string> {

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { TestStack } from './stack.js';
 
 /** Where Debian's chromium package puts its binary (and older releases' name). */
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -103,4 +105,55 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name.replace(/[^A-Za-z0-9_-]+/g, '-')}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Ticks a DSFR radio or checkbox as a user does: by clicking its label (the input itself is drawn
+ * under it), then checks it is ticked.
+ */
+export async function tick(scope: Locator, role: 'radio' | 'checkbox', name: string | RegExp, exact = false) {
+  const input = scope.getByRole(role, { name, exact });
+  const id = await input.getAttribute('id');
+  assert.ok(id, `${role} ${String(name)}`);
+  await scope.locator(`label[for="${id}"]`).click();
+  assert.ok(await input.isChecked(), `${role} ${String(name)} ticked`);
+}
+
+const h1Of = async (page: Page) => (await page.locator('h1').first().textContent())?.trim();
+
+/**
+ * Logs in as a user does: /connexion, the e-mail read from the mail capture, the link's page,
+ * « Se connecter », the inbox. `onPage` is told of the login page and of the link's page
+ * (accessibility checks, screenshots).
+ */
+export async function logInThroughLink(
+  stack: Pick<TestStack, 'baseUrl' | 'mail'>,
+  context: BrowserContext,
+  user: { name: string; email: string },
+  onPage?: (page: Page, step: 'login' | 'login-link') => Promise<void>,
+): Promise<Page> {
+  const page = await context.newPage();
+  const login = await page.goto(`${stack.baseUrl}/connexion`);
+  assert.equal(login?.status(), 200);
+  assert.equal(await h1Of(page), 'Connexion à Parcours VAE');
+  await onPage?.(page, 'login');
+  await page.getByLabel('Adresse électronique').fill(user.email);
+  await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+  await page.locator('h1', { hasText: 'Vérifiez votre messagerie' }).waitFor();
+  // The link's host is PUBLIC_URL's, not the test server's: its path is opened here.
+  const mail = await stack.mail.waitFor(
+    (m) => m.to.includes(user.email) && m.subject.includes('lien de connexion'),
+    15_000,
+  );
+  const path = /\/connexion\/lien\/[A-Za-z0-9_-]{43}/.exec(mail.text)?.[0];
+  assert.ok(path, mail.text);
+  const linkPage = await page.goto(stack.baseUrl + path);
+  assert.equal(linkPage?.status(), 200);
+  assert.equal(await h1Of(page), 'Se connecter à Parcours VAE');
+  await onPage?.(page, 'login-link');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(`${stack.baseUrl}/`);
+  assert.equal(await h1Of(page), 'Boîte de réception');
+  assert.ok((await page.locator('header').textContent())?.includes(user.name));
+  return page;
 }
