@@ -29,7 +29,25 @@ export interface AppConfig {
   juryRoomUrlTemplate: string | undefined;
   /** The Temporal Web UI's address, for administrators' links in the console. */
   temporalUiUrl: string | undefined;
+  /** Sign-in to the console through OpenID Connect (ProConnect): null when not configured. */
+  oidc: OidcConfig | null;
 }
+
+/** An OpenID Connect provider for the console's sign-in (OIDC_* variables). */
+export interface OidcConfig {
+  /** The issuer identifier: its discovery document is `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated, with `openid`; the console reads the `email` claim only. */
+  scopes: string;
+  /** The login page's button. */
+  label: string;
+}
+
+/** ProConnect's scopes: the others are only asked, never required (only `email` is read). */
+export const DEFAULT_OIDC_SCOPES = 'openid email given_name usual_name';
+export const DEFAULT_OIDC_LABEL = 'Se connecter avec ProConnect';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -57,6 +75,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     linkSecret: linkSecretFromEnv(env),
     juryRoomUrlTemplate: env.JURY_ROOM_URL_TEMPLATE || undefined,
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
+    oidc: oidcFromEnv(env),
+  };
+}
+
+const OIDC_REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * OIDC is on when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set, off when none
+ * is; some only is a mistake, refused at startup with the names of the missing ones.
+ */
+export function oidcFromEnv(env: NodeJS.ProcessEnv): OidcConfig | null {
+  const value = (name: string) => env[name]?.trim() || undefined;
+  const missing = OIDC_REQUIRED.filter((name) => !value(name));
+  if (missing.length === OIDC_REQUIRED.length) return null;
+  if (missing.length) {
+    throw new Error(
+      `OpenID Connect is partly configured: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (set ${OIDC_REQUIRED.join(', ')}, or none of them)`,
+    );
+  }
+  const issuer = value('OIDC_ISSUER')!;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`OIDC_ISSUER must be a URL, got "${issuer}"`);
+  }
+  // Plain HTTP only for a provider on this machine (development, tests).
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    throw new Error(`OIDC_ISSUER must be an https:// URL, got "${issuer}"`);
+  }
+  const scopes = (value('OIDC_SCOPES') ?? DEFAULT_OIDC_SCOPES).split(/\s+/).filter(Boolean);
+  if (!scopes.includes('openid')) {
+    throw new Error(`OIDC_SCOPES must include "openid", got "${scopes.join(' ')}"`);
+  }
+  return {
+    issuer,
+    clientId: value('OIDC_CLIENT_ID')!,
+    clientSecret: value('OIDC_CLIENT_SECRET')!,
+    scopes: scopes.join(' '),
+    label: value('OIDC_LABEL') ?? DEFAULT_OIDC_LABEL,
   };
 }
 

@@ -127,6 +127,7 @@ async function main() {
       mailer,
       mailFrom: config.mailFrom,
       publicUrl: config.publicUrl,
+      oidc: config.oidc,
       temporalUiUrl: config.temporalUiUrl ?? temporalUi,
     });
     const http = createServer(app);
@@ -159,6 +160,11 @@ async function main() {
     say('Console : se connecter avec l’adresse d’un utilisateur de démonstration ; le lien de connexion');
     say(`arrive dans la boîte mail de développement (${mailUi ?? 'SMTP configuré'}) :`);
     for (const u of DEMO.users) say(`  ${u.role.padEnd(16)} ${u.email}`);
+    if (config.oidc) {
+      say(
+        `Connexion OpenID Connect : ${config.oidc.issuer} (retour : ${config.publicUrl.replace(/\/+$/, '')}/connexion/oidc/retour)`,
+      );
+    }
     say('');
     say('Jetons d’API de démonstration (en-tête « Authorization: Bearer <jeton> ») :');
     for (const [role, token] of Object.entries(tokens)) say(`  ${role.padEnd(16)} ${token}`);

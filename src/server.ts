@@ -28,6 +28,7 @@ async function main() {
       mailer,
       mailFrom: config.mailFrom,
       publicUrl: config.publicUrl,
+      oidc: config.oidc,
     }),
   );
   server.listen(config.port, process.env.HOST ?? '0.0.0.0', () =>

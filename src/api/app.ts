@@ -17,10 +17,10 @@ import { projectRoutes } from './projects.js';
 import { emailFailureRoutes } from './email-failures.js';
 import { certificationRoutes } from './reference/certifications.js';
 import { policyRoutes } from './reference/policy.js';
-import { juryInvitationRoutes } from './jury/invitation-routes.js';
+import { juryInvitationRoutes } from '../web/invitations/routes.js';
 import { juryMemberRoutes } from './jury/members-routes.js';
 import { jurySessionRoutes } from './jury/session-routes.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type OidcConfig } from '../config.js';
 import { createLinkSigner, type LinkSigner } from '../signed-links.js';
 import { projectAdminRoutes } from './reference/project-admin.js';
 import { errorHandler } from './errors.js';
@@ -29,6 +29,8 @@ import { buildOpenApiDocument, renderReferencePage } from './openapi.js';
 import { HttpError } from './problem.js';
 import type { Mailer } from '../activities/mailer.js';
 import { webRoutes } from '../web/app.js';
+import { createOidcClient } from '../web/auth/oidc-client.js';
+import { OIDC_CALLBACK_PATH } from '../web/auth/oidc-routes.js';
 import { redactCandidatePath } from '../web/candidate/routes.js';
 
 export interface ApiDeps {
@@ -50,6 +52,8 @@ export interface ApiDeps {
   publicUrl?: string;
   /** The Temporal Web UI, for the console's links (TEMPORAL_UI_URL by default). */
   temporalUiUrl?: string | undefined;
+  /** The console's OpenID Connect provider (OIDC_* by default); null: none. */
+  oidc?: OidcConfig | null;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -128,13 +132,16 @@ export function createApp(deps: ApiDeps): Express {
     res.type('html').send(renderReferencePage(doc));
   });
   // The console (HTML, session cookie) answers every path but /api/*, which stays the API's.
+  const publicUrl = (deps.publicUrl ?? config.publicUrl).replace(/\/+$/, '');
+  const oidc = deps.oidc === undefined ? config.oidc : deps.oidc;
   app.use(
     webRoutes({
       ...deps,
       linkSigner,
       mailFrom: deps.mailFrom ?? config.mailFrom,
-      publicUrl: (deps.publicUrl ?? config.publicUrl).replace(/\/+$/, ''),
+      publicUrl,
       temporalUiUrl: deps.temporalUiUrl ?? config.temporalUiUrl,
+      oidc: oidc ? createOidcClient(oidc, { redirectUri: publicUrl + OIDC_CALLBACK_PATH }) : undefined,
     }),
   );
   app.use(api);

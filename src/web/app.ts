@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { loginRoutes, logoutRoutes } from './auth/routes.js';
 import { loadWebUser, requireCsrf, requireWebUser } from './auth/middleware.js';
+import { oidcRoutes } from './auth/oidc-routes.js';
 import type { LoginRateLimits } from './auth/rate-limits.js';
 import type { WebDeps } from './deps.js';
 import { candidateRoutes } from './candidate/routes.js';
@@ -10,7 +11,7 @@ import { consolePages } from './pages/index.js';
 
 /**
  * The console, served by the API's express app at `/` (everything but `/api/*`): the DSFR assets,
- * the passwordless login, then — for a signed-in user only, every form checked against the
+ * the passwordless login (and the OpenID Connect sign-in when configured), then — for a signed-in user only, every form checked against the
  * session's CSRF token — the console's pages. Its errors are French pages.
  */
 export function webRoutes(deps: WebDeps, opts: { loginRateLimits?: LoginRateLimits } = {}): Router {
@@ -27,6 +28,7 @@ export function webRoutes(deps: WebDeps, opts: { loginRateLimits?: LoginRateLimi
   // The console's forms only: the API reads JSON, with its own parser.
   router.use(express.urlencoded({ extended: false, limit: '50kb' }));
   router.use(loginRoutes(deps, opts.loginRateLimits));
+  if (deps.oidc) router.use(oidcRoutes(deps, deps.oidc));
   router.use(loadWebUser(deps.db));
   router.use(logoutRoutes(deps));
   router.use(requireWebUser());

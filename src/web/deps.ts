@@ -4,6 +4,7 @@ import type { Mailer } from '../activities/mailer.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { LinkSigner } from '../signed-links.js';
+import type { OidcClient } from './auth/oidc-client.js';
 
 /** What the console (server-rendered pages under `/`) is built from; createApp passes it. */
 export interface WebDeps {
@@ -25,4 +26,6 @@ export interface WebDeps {
   temporalUiUrl?: string | undefined;
   /** As in ApiDeps: continue-as-new threshold for new candidacies. */
   maxHistoryEvents?: number;
+  /** Sign-in through an OpenID Connect provider (OIDC_*): a button on the login page. */
+  oidc?: OidcClient | undefined;
 }

@@ -11,11 +11,23 @@ const narrow = (inner: ReturnType<typeof html>) =>
     <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">${inner}</div>
   </div>`;
 
+/** The sign-in through the OpenID Connect provider (ProConnect), above the e-mail form. */
+function oidcButton(label: string) {
+  return html`<div class="fr-mb-4w">
+      <ul class="fr-btns-group">
+        <li><a class="fr-btn" href="/connexion/oidc">${label}</a></li>
+      </ul>
+    </div>
+    <p class="fr-hr-or">ou</p>`;
+}
+
 export function loginPage(opts: {
   csrf: string;
   email?: string;
   error?: string;
   loggedOut?: boolean;
+  /** The OpenID Connect button's label, when that sign-in is configured. */
+  oidcLabel?: string | undefined;
 }): string {
   const error = opts.error;
   return renderPage({
@@ -23,6 +35,7 @@ export function loginPage(opts: {
     flash: opts.loggedOut ? { kind: 'info', text: 'Vous êtes déconnecté.' } : null,
     main: narrow(
       html`<h1>Connexion à Parcours VAE</h1>
+        ${opts.oidcLabel ? oidcButton(opts.oidcLabel) : ''}
         <p>
           Saisissez l’adresse électronique de votre compte : vous recevrez par courriel un lien de connexion,
           valable 15 minutes et utilisable une seule fois. Aucun mot de passe n’est nécessaire.

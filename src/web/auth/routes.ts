@@ -14,7 +14,7 @@ import { csrfMatches, maybeWebUserOf, sendCsrfRefusal } from './middleware.js';
 import { linkPage, linkSentPage, loginPage } from './pages.js';
 import { loginRateLimiters, type LoginRateLimits } from './rate-limits.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
-import { createWebSession, deleteWebSession, purgeExpiredSessions } from './sessions.js';
+import { deleteWebSession, openWebSession } from './sessions.js';
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
@@ -70,6 +70,7 @@ export function loginRoutes(deps: WebDeps, limits?: LoginRateLimits): Router {
       loginPage({
         csrf: issueFormToken(req, res, deps.linkSigner),
         loggedOut: req.query.deconnexion === '1',
+        oidcLabel: deps.oidc?.label,
       }),
     );
   });
@@ -101,6 +102,7 @@ export function loginRoutes(deps: WebDeps, limits?: LoginRateLimits): Router {
           error: email
             ? 'Saisissez une adresse électronique valide, par exemple nom@domaine.fr.'
             : 'Saisissez votre adresse électronique.',
+          oidcLabel: deps.oidc?.label,
         }),
       );
     }
@@ -150,10 +152,7 @@ export function loginRoutes(deps: WebDeps, limits?: LoginRateLimits): Router {
     const session = await deps.db.transaction().execute(async (trx) => {
       const userId = await consumeLoginLink(trx, tokenOf(req));
       if (!userId) return null;
-      // A new session ID at every login (no fixation); the browser's previous session ends.
-      if (previous) await deleteWebSession(trx, previous);
-      await purgeExpiredSessions(trx);
-      return createWebSession(trx, userId);
+      return openWebSession(trx, userId, previous);
     });
     if (!session) return linkGone(res);
     setSessionCookie(req, res, session.cookie);

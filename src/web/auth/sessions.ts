@@ -43,6 +43,20 @@ export async function createWebSession(
   return { cookie, idHash, csrf, expiresAt };
 }
 
+/**
+ * The session a login opens (an e-mailed link or OpenID Connect): a new session ID at every login
+ * (no fixation), the browser's previous session ends, and expired ones are purged.
+ */
+export async function openWebSession(
+  db: Kysely<Database> | Transaction<Database>,
+  userId: string,
+  previousCookie: string | undefined,
+): Promise<{ cookie: string; idHash: string; csrf: string; expiresAt: Date }> {
+  if (previousCookie) await deleteWebSession(db, previousCookie);
+  await purgeExpiredSessions(db);
+  return createWebSession(db, userId);
+}
+
 /** The unexpired session of a cookie with its user, refreshing last_seen_at (once a minute at most). */
 export async function loadWebSession(db: Kysely<Database>, cookie: string): Promise<SessionRow | null> {
   if (!looksLikeSecret(cookie)) return null;

@@ -1,13 +1,22 @@
 import type { Client } from '@temporalio/client';
 import { Router, urlencoded, type Response } from 'express';
 import type { Kysely } from 'kysely';
+import { isUnavailable } from '../../api/errors.js';
 import { answerJuryInvitation } from '../../app/jury/sessions/session-actions.js';
 import { Refusal } from '../../app/refusal.js';
-import { isUnavailable } from '../errors.js';
 import type { Database } from '../../db/schema.js';
 import { formatDayTimeFr } from '../../domain/paris-time.js';
-import { escapeHtml } from '../../notifications/layout.js';
 import { INVITATION_LINK, type LinkSigner } from '../../signed-links.js';
+import { html, type Html } from '../html.js';
+import { renderPage } from '../layout.js';
+
+/** A member's answer as the page says it. */
+const ANSWER_LABELS: Record<string, string> = {
+  accepted: 'vous avez accepté de siéger',
+  declined: 'vous n’êtes pas disponible',
+  expired: 'le délai de réponse est passé',
+  withdrawn: 'l’invitation a été retirée (session annulée, complète ou désistement)',
+};
 
 /** A dependency is down: the member may try the same link again in a moment. */
 function unavailable(res: Response) {
@@ -15,16 +24,22 @@ function unavailable(res: Response) {
     res,
     503,
     'Service momentanément indisponible',
-    '<p>Votre réponse n’a pas pu être enregistrée. Réessayez dans un instant avec le même lien.</p>',
+    html`<p>Votre réponse n’a pas pu être enregistrée. Réessayez dans un instant avec le même lien.</p>`,
   );
 }
 
-function page(res: Response, status: number, title: string, body: string) {
+/** A page of the DSFR layout, without account or navigation; never cached (a signed link). */
+function page(res: Response, status: number, title: string, body: Html) {
   res
     .status(status)
     .type('html')
+    .setHeader('Cache-Control', 'no-store')
     .send(
-      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} — Parcours VAE</title></head><body style="font-family: Arial, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem"><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`,
+      renderPage({
+        title,
+        main: html`<h1>${title}</h1>
+          ${body}`,
+      }),
     );
 }
 
@@ -63,23 +78,40 @@ export function juryInvitationRoutes(deps: {
         res,
         inv.error === 'expired' ? 410 : 404,
         inv.error === 'expired' ? 'Invitation expirée' : 'Lien invalide',
-        '<p>Ce lien d’invitation n’est pas (ou plus) valable. Contactez l’organisateur des jurys.</p>',
+        html`<p>Ce lien d’invitation n’est pas (ou plus) valable. Contactez l’organisateur des jurys.</p>`,
       );
     }
-    const facts = `<p>Session du ${escapeHtml(formatDayTimeFr(inv.starts_at))} (heure de Paris), ${inv.modality === 'remote' ? 'à distance' : `sur place : ${escapeHtml(inv.place ?? '')}`}, certification ${escapeHtml(inv.title)}.</p>`;
+    const facts = html`<p>
+      Session du ${formatDayTimeFr(inv.starts_at)} (heure de Paris),
+      ${inv.modality === 'remote' ? 'à distance' : html`sur place : ${inv.place ?? ''}`}, certification
+      ${inv.title}.
+    </p>`;
     if (inv.status !== 'pending')
       return page(
         res,
         200,
         'Invitation déjà traitée',
-        `${facts}<p>Réponse enregistrée : ${escapeHtml(inv.status)}.</p>`,
+        html`${facts}
+          <p>Réponse enregistrée : ${ANSWER_LABELS[inv.status] ?? inv.status}.</p>`,
       );
-    const token = escapeHtml(req.params.token);
+    const token = req.params.token;
     return page(
       res,
       200,
       'Invitation à siéger dans un jury de VAE',
-      `${facts}<form method="post" action="/jury/invitations/${token}/accept"><button type="submit">J’accepte de siéger</button></form><form method="post" action="/jury/invitations/${token}/decline" style="margin-top:1rem"><button type="submit">Je ne suis pas disponible</button></form>`,
+      html`${facts}
+        <ul class="fr-btns-group fr-btns-group--inline-md">
+          <li>
+            <form method="post" action="/jury/invitations/${token}/accept">
+              <button class="fr-btn" type="submit">J’accepte de siéger</button>
+            </form>
+          </li>
+          <li>
+            <form method="post" action="/jury/invitations/${token}/decline">
+              <button class="fr-btn fr-btn--secondary" type="submit">Je ne suis pas disponible</button>
+            </form>
+          </li>
+        </ul>`,
     );
   });
 
@@ -89,7 +121,7 @@ export function juryInvitationRoutes(deps: {
     async (req, res) => {
       const answer = req.params.answer;
       if (answer !== 'accept' && answer !== 'decline')
-        return page(res, 404, 'Lien invalide', '<p>Réponse inconnue.</p>');
+        return page(res, 404, 'Lien invalide', html`<p>Réponse inconnue.</p>`);
       const inv = await invitationOf(req.params.token).catch((err: unknown) => {
         if (isUnavailable(err)) return null;
         throw err;
@@ -100,13 +132,13 @@ export function juryInvitationRoutes(deps: {
           res,
           inv.error === 'expired' ? 410 : 404,
           'Lien invalide ou expiré',
-          '<p>Contactez l’organisateur des jurys.</p>',
+          html`<p>Contactez l’organisateur des jurys.</p>`,
         );
       try {
         await answerJuryInvitation(deps.db, deps.temporal, inv.id, answer === 'accept');
       } catch (err) {
         if (err instanceof Refusal && err.kind === 'conflict')
-          return page(res, 409, 'Réponse impossible', `<p>${escapeHtml(err.message)}</p>`);
+          return page(res, 409, 'Réponse impossible', html`<p>${err.message}</p>`);
         if (isUnavailable(err)) return unavailable(res);
         throw err;
       }
@@ -115,8 +147,10 @@ export function juryInvitationRoutes(deps: {
         200,
         answer === 'accept' ? 'Merci, votre participation est enregistrée' : 'Votre réponse est enregistrée',
         answer === 'accept'
-          ? '<p>Vous recevrez la convocation avec la liste des candidats dès que le jury sera complet.</p>'
-          : '<p>Un autre membre sera invité. Merci de votre réponse.</p>',
+          ? html`<p>
+              Vous recevrez la convocation avec la liste des candidats dès que le jury sera complet.
+            </p>`
+          : html`<p>Un autre membre sera invité. Merci de votre réponse.</p>`,
       );
     },
   );
