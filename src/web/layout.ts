@@ -38,7 +38,9 @@ export function navigationFor(role: string): NavItem[] {
   if ((CREATION_ROLES as readonly string[]).includes(role)) {
     items.push({ label: 'Nouvelle candidature', href: '/candidatures/nouvelle' });
   }
-  if (role === ('jury_organiser' satisfies UserRole)) items.push({ label: 'Jurys', href: '/jury' });
+  if (role === ('jury_organiser' satisfies UserRole) || role === ('certifier' satisfies UserRole)) {
+    items.push({ label: 'Jurys', href: '/jury' });
+  }
   if (role === ('project_lead' satisfies UserRole) || role === ('administrator' satisfies UserRole)) {
     items.push({ label: 'Projets', href: '/projets' });
   }

@@ -98,10 +98,13 @@ export function jurySessionRoutes(
     ...common,
     method: 'get',
     path: '/api/jury/sessions',
-    summary: 'Lister les sessions de jury de votre organisme (les plus proches d’abord)',
+    summary:
+      'Lister les sessions de jury de votre organisme, ou des projets que vous certifiez (les plus proches d’abord)',
     query: sessionListQuerySchema,
     responses: { 200: { description: 'Une page de sessions.', schema: anyObject } },
-    authorize: organiserOnly,
+    authorize: async ({ user }) => {
+      if (user.role !== 'certifier') assertJuryOrganiser(callerOf(user));
+    },
     handler: async ({ query, user }, _req, res) => {
       res.json(await listSessions(db, callerOf(user ?? currentUser(res)), query));
     },
@@ -111,10 +114,11 @@ export function jurySessionRoutes(
     ...common,
     method: 'get',
     path: '/api/jury/sessions/:id',
-    summary: 'Lire une session : membres, candidatures, coût, journal',
+    summary:
+      'Lire une session : membres, candidatures, coût, journal (organisateur ou certificateur du projet)',
     params: uuidParam,
     responses: { 200: ok, 404: { description: 'Session inconnue.', schema: problemSchema } },
-    authorize: ownSession,
+    authorize: resultsSession,
     handler: async ({ params, user }, _req, res) => {
       res.json(await getSession(db, temporal, callerOf(user ?? currentUser(res)), params.id));
     },

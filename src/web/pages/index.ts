@@ -2,7 +2,14 @@ import { Router } from 'express';
 import type { WebDeps } from '../deps.js';
 import { candidacyAction, candidacyPage, followUpAction } from './candidacy-page.js';
 import { inboxPage } from './inbox-page.js';
-import { juryPage, jurySessionPage } from './jury-pages.js';
+import { juryPage, planFromForm } from './jury/jury-home.js';
+import { createFromProposal, proposalPage } from './jury/proposal-page.js';
+import {
+  cancelSessionFromForm,
+  jurySessionPage,
+  resultsFromForm,
+  withdrawMemberFromForm,
+} from './jury/session-page.js';
 import { listPage } from './list-page.js';
 import { createCandidacyFromForm, newCandidacyPage } from './new-candidacy-page.js';
 import { projectPage, projectsPage } from './project-pages.js';
@@ -24,6 +31,14 @@ export function consolePages(deps: WebDeps): Router {
   router.get('/projets', (req, res) => projectsPage(deps, req, res));
   router.get('/projets/:id', (req, res) => projectPage(deps, req, res));
   router.get('/jury', (req, res) => juryPage(deps, req, res));
+  router.post('/jury/propositions', (req, res) => planFromForm(deps, req, res));
+  router.get('/jury/propositions/:id', (req, res) => proposalPage(deps, req, res));
+  router.post('/jury/propositions/:id/sessions/:key', (req, res) => createFromProposal(deps, req, res));
   router.get('/jury/sessions/:id', (req, res) => jurySessionPage(deps, req, res));
+  router.post('/jury/sessions/:id/annulation', (req, res) => cancelSessionFromForm(deps, req, res));
+  router.post('/jury/sessions/:id/membres/:memberId/desistement', (req, res) =>
+    withdrawMemberFromForm(deps, req, res),
+  );
+  router.post('/jury/sessions/:id/resultats', (req, res) => resultsFromForm(deps, req, res));
   return router;
 }

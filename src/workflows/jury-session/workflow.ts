@@ -63,6 +63,13 @@ function refused(code: string, message: string): never {
  * alerted with proposals), the start (held, or cancelled if it was never composed). Members and
  * candidates are IDs only; activities read names and addresses.
  */
+/** Why a seat is to be filled again, as the session's journal says it. */
+const LEAVING_REASONS_FR = {
+  declined: 'invitation refusée',
+  expired: 'sans réponse dans le délai',
+  withdrawn: 'désistement',
+} as const;
+
 export async function jurySession(input: JurySessionInput): Promise<SessionView> {
   const s: SessionState = {
     status: 'composing',
@@ -159,7 +166,7 @@ export async function jurySession(input: JurySessionInput): Promise<SessionView>
   };
 
   /** A seat left by `memberId` goes to the best member still free, or stays empty (organiser alerted). */
-  const replace = async (memberId: string, why: 'declined' | 'expired' | 'withdrawn') => {
+  const replace = async (memberId: string, why: keyof typeof LEAVING_REASONS_FR) => {
     if (Date.now() >= Date.parse(input.compositionDeadlineAt)) {
       // Too late to invite anyone: an invitation would lapse at once (its answer time never passes
       // the composition deadline), and the candidates could no longer be convened in time. The
@@ -180,7 +187,7 @@ export async function jurySession(input: JurySessionInput): Promise<SessionView>
     });
     if (r.memberId !== null) {
       s.presidentId = r.presidentId;
-      await journal('member_replaced', `Remplaçant invité (${why})`, {
+      await journal('member_replaced', `Remplaçant invité (${LEAVING_REASONS_FR[why]})`, {
         leavingMemberId: memberId,
         memberId: r.memberId,
       });

@@ -29,9 +29,14 @@ export interface FieldUi {
   choices?: Choice[];
   /** A boolean as two radios labelled [true, false] instead of a checkbox. */
   yesNo?: [string, string];
-  /** A list of objects: one row per choice, its value in the object's `rowKey` field. */
+  /**
+   * A list of objects: one row per choice, its value in the object's `rowKey` field; with
+   * `blankRows`, the rows are empty slots labelled by the choices (every field shown, no key
+   * written), and a row left blank is not part of the list.
+   */
   rows?: Choice[];
   rowKey?: string;
+  blankRows?: boolean;
   /** The label of a union's literal alternative to a list (`"all"`). */
   wholeLabel?: string;
   /** A long text. */
@@ -105,11 +110,12 @@ export function formValuesFrom(schema: z.ZodType, ui: FormUi, body: unknown): Fo
       case 'list':
         if (spec.item.kind === 'object' && u.rows) {
           const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+          const key = rowKeyOf(u);
           u.rows.forEach((row, i) => {
-            const item = items.find((it) => it[u.rowKey ?? 'code'] === row.value);
+            const item = key === null ? items[i] : items.find((it) => it[key] === row.value);
             if (!item || spec.item.kind !== 'object') return;
             for (const f of spec.item.fields) {
-              if (f.name !== (u.rowKey ?? 'code')) walk(f, `${name}.${i}.${f.name}`, item[f.name]);
+              if (f.name !== key) walk(f, `${name}.${i}.${f.name}`, item[f.name]);
             }
           });
         } else if (typeof value === 'string') out[name] = [value];
@@ -184,9 +190,9 @@ export function parseSchemaForm(
       case 'list': {
         if (spec.item.kind === 'object' && u.rows) {
           const item = spec.item;
-          const key = u.rowKey ?? 'code';
-          return u.rows.map((row, i) => {
-            const obj: Record<string, unknown> = { [key]: row.value };
+          const key = rowKeyOf(u);
+          const list = u.rows.map((row, i) => {
+            const obj: Record<string, unknown> = key === null ? {} : { [key]: row.value };
             for (const f of item.fields) {
               if (f.name === key) continue;
               const v = parse(f, `${name}.${i}.${f.name}`);
@@ -194,6 +200,10 @@ export function parseSchemaForm(
             }
             return obj;
           });
+          // A blank slot left empty is no item (a checkbox left unticked reads as false: not a value).
+          return key === null
+            ? list.filter((obj) => Object.values(obj).some((v) => v !== undefined && v !== false))
+            : list;
         }
         if (isChoiceList(spec, u)) {
           const picked = (values[name] ?? []).filter((v) => v !== '');
@@ -274,7 +284,7 @@ export function fieldNames(schema: z.ZodType, ui: FormUi): string[] {
       const item = spec.item;
       u.rows.forEach((_row, i) => {
         out.push(`${name}.${i}`);
-        for (const f of item.fields) if (f.name !== (u.rowKey ?? 'code')) walk(f, `${name}.${i}.${f.name}`);
+        for (const f of item.fields) if (f.name !== rowKeyOf(u)) walk(f, `${name}.${i}.${f.name}`);
       });
     }
   };
@@ -402,6 +412,11 @@ function listChoices(spec: FieldSpec & { kind: 'list' }, u: FieldUi): Choice[] {
 
 function idOf(ctx: Ctx, name: string): string {
   return `${ctx.id}-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+/** The field a row's choice fills, or null for blank rows. */
+function rowKeyOf(u: FieldUi): string | null {
+  return u.blankRows ? null : (u.rowKey ?? 'code');
 }
 
 function uiKey(name: string): string {
@@ -639,7 +654,7 @@ function checkbox(spec: FieldSpec, name: string, ctx: Ctx): Html {
 function rows(spec: FieldSpec & { kind: 'list' }, name: string, ctx: Ctx, u: FieldUi): Html {
   const item = spec.item;
   if (item.kind !== 'object') return textarea(spec, name, ctx);
-  const key = u.rowKey ?? 'code';
+  const key = rowKeyOf(u);
   return fieldset(
     spec,
     name,
