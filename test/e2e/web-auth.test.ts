@@ -175,6 +175,24 @@ describe('login by e-mailed link', () => {
     assert.match(res.text, /aria-describedby="email-error"/);
   });
 
+  it('refuses control characters and malformed Unicode in the address with a French 400, never a 500', async () => {
+    for (const email of [
+      'marc\u0000@demo.fr',
+      'marc\u0007@demo.fr',
+      'marc\ud800@demo.fr',
+      'ma\ufffdrc@demo.fr',
+    ]) {
+      const c = client();
+      const page = await c.request('GET', '/connexion');
+      const res = await c.request('POST', '/connexion', { form: { _csrf: csrfOf(page.text), email } });
+      assert.equal(res.status, 400, JSON.stringify(email));
+      assert.match(
+        res.text,
+        /Adresse électronique refusée : (Caractère de contrôle interdit|Unicode mal formé|Caractère de remplacement)/,
+      );
+    }
+  });
+
   it('shows a button on the link page without consuming it; the POST opens the session once', async () => {
     const c = client();
     await askForLink(c, user('certifier').email);

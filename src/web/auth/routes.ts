@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { inspectText } from '../../api/schemas/text.js';
 import type { WebDeps } from '../deps.js';
 import { renderErrorPage } from '../layout.js';
 import { checkFormToken, issueFormToken } from './form-token.js';
@@ -92,16 +93,20 @@ export function loginRoutes(deps: WebDeps, limits?: LoginRateLimits): Router {
     }
     const raw = (req.body as Record<string, unknown>).email;
     const email = typeof raw === 'string' ? raw.trim() : '';
-    if (email.length > 254 || !EMAIL.test(email)) {
+    // Control characters and malformed Unicode as the API refuses them (never sent to PostgreSQL).
+    const dirty = inspectText(email);
+    if (dirty || email.length > 254 || !EMAIL.test(email)) {
       return send(
         res,
         400,
         loginPage({
           csrf: issueFormToken(req, res, deps.linkSigner),
-          email: email.slice(0, 254),
-          error: email
-            ? 'Saisissez une adresse électronique valide, par exemple nom@domaine.fr.'
-            : 'Saisissez votre adresse électronique.',
+          email: dirty ? '' : email.slice(0, 254),
+          error: dirty
+            ? `Adresse électronique refusée : ${dirty.message}`
+            : email
+              ? 'Saisissez une adresse électronique valide, par exemple nom@domaine.fr.'
+              : 'Saisissez votre adresse électronique.',
           oidcLabel: deps.oidc?.label,
         }),
       );
