@@ -12,6 +12,7 @@ import {
 } from './jury/session-page.js';
 import { listPage } from './list-page.js';
 import { createCandidacyFromForm, newCandidacyPage } from './new-candidacy-page.js';
+import { changePolicyFromForm, policyPage } from './policy-page.js';
 import { projectPage, projectsPage } from './project-pages.js';
 
 /**
@@ -30,6 +31,8 @@ export function consolePages(deps: WebDeps): Router {
   router.post('/candidatures/:id/parcours-complementaire', (req, res) => followUpAction(deps, req, res));
   router.get('/projets', (req, res) => projectsPage(deps, req, res));
   router.get('/projets/:id', (req, res) => projectPage(deps, req, res));
+  router.get('/projets/:id/politique', (req, res) => policyPage(deps, req, res));
+  router.post('/projets/:id/politique', (req, res) => changePolicyFromForm(deps, req, res));
   router.get('/jury', (req, res) => juryPage(deps, req, res));
   router.post('/jury/propositions', (req, res) => planFromForm(deps, req, res));
   router.get('/jury/propositions/:id', (req, res) => proposalPage(deps, req, res));

@@ -145,6 +145,7 @@ export async function projectPage(deps: WebDeps, req: Request, res: Response): P
       <section class="fr-mb-5w" aria-labelledby="politique-titre">
         <h2 id="politique-titre">Politique du projet</h2>
         <p>${view.notice}</p>
+        <p><a class="fr-btn fr-btn--secondary" href="/projets/${id}/politique">Modifier la politique</a></p>
         ${policyTable}
       </section>
       <section class="fr-mb-5w" aria-labelledby="organismes-titre">
