@@ -107,13 +107,13 @@ export function renderScaleTable(runs: ScaleResult[], o: ScaleOptions): string {
 
   const names = [...new Set(runs.flatMap((r) => r.checkpoints.at(-1)?.routes.map((x) => x.name) ?? []))];
   section(
-    `Routes at the final size, ${o.samples} sequential requests each: p50 / p95 / max (target p95 ≤ 100 ms)`,
+    `Routes at the final size, ${o.samples} sequential requests each: p50 / p95 / max (target p95 ≤ 100 ms for the API, ≤ 150 ms for the console pages)`,
   );
   for (const name of names) {
     row(name, (r) => {
       const x = r.checkpoints.at(-1)?.routes.find((y) => y.name === name);
       if (!x) return '–';
-      return `${lat(x)} ${ok(x.p95 <= 100 && x.errors === 0)}, total ${x.total === undefined ? '–' : n(x.total)}${x.errors ? `, ${x.errors} errors` : ''}`;
+      return `${lat(x)} ${ok(x.p95 <= (x.targetMs ?? 100) && x.errors === 0)}, total ${x.total === undefined ? '–' : n(x.total)}${x.errors ? `, ${x.errors} errors` : ''}`;
     });
   }
   const steps = Math.max(0, ...runs.map((r) => r.checkpoints.length - 1));
@@ -143,7 +143,7 @@ export function renderScaleTable(runs: ScaleResult[], o: ScaleOptions): string {
       row(name, (r) => {
         const x = r.readModel?.routes.find((y) => y.name === name);
         if (!x) return '–';
-        return `${lat(x)} ${ok(x.p95 <= 100 && x.errors === 0)}, total ${x.total === undefined ? '–' : n(x.total)}${x.errors ? `, ${x.errors} errors` : ''}`;
+        return `${lat(x)} ${ok(x.p95 <= (x.targetMs ?? 100) && x.errors === 0)}, total ${x.total === undefined ? '–' : n(x.total)}${x.errors ? `, ${x.errors} errors` : ''}`;
       });
     }
   }

@@ -23,6 +23,8 @@ import { TEMPORAL_SERVER_VERSION } from '../temporal-postgres/binaries.js';
 import type { ChildSettings, MemReport } from './child.js';
 import { latencyStats, type LatencyStats } from './load.js';
 import { callApi } from './path.js';
+import { SESSION_COOKIE } from '../../src/web/auth/session-cookie.js';
+import { createWebSession } from '../../src/web/auth/sessions.js';
 import { Progress, note } from './progress.js';
 import { query } from './run.js';
 import { renderScaleTable } from './scale-report.js';
@@ -41,6 +43,7 @@ import {
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 2_000;
 export const TARGET_WORKER_RSS = 2 * 2 ** 30;
 export const TARGET_ROUTE_P95_MS = 100;
+export const TARGET_PAGE_P95_MS = 150;
 export const TARGET_OPEN = 100_000;
 
 export interface ScaleOptions {
@@ -71,12 +74,18 @@ export interface RouteCase {
   name: string;
   role: string;
   url: string;
+  /** A console page (HTML, session cookie) rather than an API route (JSON, token). */
+  page?: boolean;
+  /** Its p95 target: the API's routes 100 ms, the console's pages 150 ms (issue 11). */
+  targetMs?: number;
 }
 
 export interface RouteLatency extends LatencyStats {
   name: string;
   role: string;
   url: string;
+  page?: boolean;
+  targetMs?: number;
   /** `total` of the last answer: how many candidacies the route covered. */
   total: number | undefined;
   errors: number;
@@ -388,15 +397,15 @@ export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: Sto
       routeP95: {
         value: worst?.p95 ?? NaN,
         worst: worst ? `${worst.name}` : '–',
-        target: `≤ ${TARGET_ROUTE_P95_MS} ms (every route)`,
-        met: finalRoutes.every((r) => r.p95 <= TARGET_ROUTE_P95_MS && r.errors === 0),
+        target: `≤ ${TARGET_ROUTE_P95_MS} ms (API), ≤ ${TARGET_PAGE_P95_MS} ms (console pages)`,
+        met: finalRoutes.every((r) => r.p95 <= (r.targetMs ?? TARGET_ROUTE_P95_MS) && r.errors === 0),
       },
       routeP95AtReadModel: readModel && {
         rows: readModel.rows,
         value: worstPadded?.p95 ?? NaN,
         worst: worstPadded?.name ?? '–',
-        target: `≤ ${TARGET_ROUTE_P95_MS} ms (every route)`,
-        met: readModel.routes.every((r) => r.p95 <= TARGET_ROUTE_P95_MS && r.errors === 0),
+        target: `≤ ${TARGET_ROUTE_P95_MS} ms (API), ≤ ${TARGET_PAGE_P95_MS} ms (console pages)`,
+        met: readModel.routes.every((r) => r.p95 <= (r.targetMs ?? TARGET_ROUTE_P95_MS) && r.errors === 0),
       },
     },
     errors,
@@ -433,7 +442,48 @@ async function routeCases(stack: BenchStack): Promise<RouteCase[]> {
       url: `/api/candidacies?projectId=${DEMO.project.id}`,
     },
     { name: 'list, administrator, arm=test', role: 'administrator', url: '/api/candidacies?arm=test' },
+    ...(await pageCases(stack)),
   ];
+}
+
+/**
+ * The console's pages at the same size (issue 11: p95 ≤ 150 ms): the inbox and the list as the
+ * advisor and the certifier see them, and a candidacy's page (a real one, its workflow queried).
+ */
+async function pageCases(stack: BenchStack): Promise<RouteCase[]> {
+  const real = await stack.db
+    .selectFrom('candidacies')
+    .select('id')
+    .where('project_id', '=', DEMO.project.id)
+    .where('started', '=', true)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  const page = { page: true, targetMs: TARGET_PAGE_P95_MS };
+  return [
+    { name: 'page: inbox, advisor', role: 'advisor', url: '/', ...page },
+    { name: 'page: inbox, certifier', role: 'certifier', url: '/', ...page },
+    { name: 'page: list, advisor, page 21', role: 'advisor', url: '/candidatures?offset=1000', ...page },
+    ...(real
+      ? [{ name: 'page: candidacy, advisor', role: 'advisor', url: `/candidatures/${real.id}`, ...page }]
+      : []),
+  ];
+}
+
+/** A console session per demo role, as a browser holds it after the login (cookie). */
+const pageCookies = new Map<string, string>();
+async function callPage(stack: BenchStack, role: string, url: string): Promise<void> {
+  let cookie = pageCookies.get(role);
+  if (!cookie) {
+    const user = DEMO.users.find((u) => u.role === role);
+    if (!user) throw new Error(`no demo user for role ${role}`);
+    cookie = (await createWebSession(stack.db, user.id)).cookie;
+    pageCookies.set(role, cookie);
+  }
+  const res = await fetch(stack.baseUrl + url, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } });
+  const text = await res.text();
+  if (res.status !== 200 || !text.includes('</html>'))
+    throw new Error(`GET ${url} → ${res.status} ${text.slice(0, 200)}`);
 }
 
 /** Each route `samples` times, one request at a time, the cases interleaved (after 3 unmeasured each). */
@@ -448,9 +498,9 @@ async function measureRoutes(stack: BenchStack, samples: number): Promise<RouteL
     for (const [i, c] of cases.entries()) {
       const t = performance.now();
       try {
-        const body = (await callApi(http, c.role, 'GET', c.url)) as { total?: number };
+        if (c.page) await callPage(stack, c.role, c.url);
+        else totals[i] = ((await callApi(http, c.role, 'GET', c.url)) as { total?: number }).total;
         if (round >= 0) lat[i]!.push(performance.now() - t);
-        totals[i] = body.total;
       } catch (err) {
         errs[i]!++;
         first[i] ??= (err as Error).message;

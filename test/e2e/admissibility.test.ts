@@ -4,6 +4,7 @@ import { runAction } from '../../src/app/candidacies/run-action.js';
 import { Refusal } from '../../src/app/refusal.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import { formatDayTimeFr } from '../../src/domain/paris-time.js';
+import { NextDeadline } from '../../src/workflows/search-attributes.js';
 import { assertOnTime } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
@@ -154,6 +155,25 @@ describe('admissibility: the certifier’s clock, the silence rule, incomplete f
     const suspended = incomplete.deadlines.find((d) => d.name === 'admissibility-decision');
     assert.equal(suspended?.suspended, true);
     await c.waitCandidateMail(/incomplet/i);
+
+    // Only running clocks date the candidacy: the completion delay (60 s), not the suspended
+    // decision (which would read as overdue in 5 s) — in the read model, NextDeadline and the details.
+    const completionDue = Date.parse(
+      incomplete.deadlines.find((d) => d.name !== 'admissibility-decision' && !d.suspended)!.dueAt!,
+    );
+    assert.ok(completionDue - Date.now() > 40_000, `completion delay ${completionDue - Date.now()} ms ahead`);
+    const row = await stack.db
+      .selectFrom('candidacies')
+      .select('next_deadline')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.next_deadline?.getTime(), completionDue);
+    const attrs = (await stack.temporal.workflow.getHandle(c.workflowId).describe()).typedSearchAttributes;
+    assert.equal(attrs.get(NextDeadline)?.getTime(), completionDue);
+    const metadata = await stack.temporal.workflow
+      .getHandle(c.workflowId)
+      .query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    assert.match(metadata.currentDetails, /Décision de recevabilité : reste \d+ secondes?/);
 
     // Longer than the whole deadline: no decision while suspended.
     await new Promise((r) => setTimeout(r, 7_000));
