@@ -173,7 +173,8 @@ describe('admissibility: the certifier’s clock, the silence rule, incomplete f
     const metadata = await stack.temporal.workflow
       .getHandle(c.workflowId)
       .query<{ currentDetails: string }>('__temporal_workflow_metadata');
-    assert.match(metadata.currentDetails, /Décision de recevabilité : reste \d+ secondes?/);
+    assert.match(metadata.currentDetails, /Décision de recevabilité \(délai suspendu\) : reste \d+ s/);
+    assert.match(metadata.currentDetails, /\*\*Prochaine échéance\*\* : Complétude du dossier : /);
 
     // Longer than the whole deadline: no decision while suspended.
     await new Promise((r) => setTimeout(r, 7_000));
