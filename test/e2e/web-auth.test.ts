@@ -244,6 +244,20 @@ describe('login by e-mailed link', () => {
     assert.match(page.text, /href="\/connexion"/);
   });
 
+  it('takes the user back to the page they asked for before the login', async () => {
+    const c = client();
+    const asked = await c.request('GET', '/projets?x=1');
+    assert.equal(asked.status, 303);
+    await askForLink(c, user('project_lead').email);
+    const { token } = await nextLoginMail(user('project_lead').email);
+    const link = await c.request('GET', `/connexion/lien/${token}`);
+    const opened = await c.request('POST', `/connexion/lien/${token}`, {
+      form: { _csrf: csrfOf(link.text) },
+    });
+    assert.equal(opened.status, 303);
+    assert.equal(opened.headers.get('location'), '/projets?x=1');
+  });
+
   it('marks the session cookie Secure behind an HTTPS proxy', async () => {
     const c = client();
     const headers = { 'x-forwarded-proto': 'https' };
@@ -478,9 +492,16 @@ describe('assets and pages without a session', () => {
   });
 
   it('redirects a page to the login, and refuses a form, when not signed in', async () => {
-    const page = await fetch(`${stack.baseUrl}/candidatures`, { redirect: 'manual' });
+    const page = await fetch(`${stack.baseUrl}/candidatures?phase=identified`, { redirect: 'manual' });
     assert.equal(page.status, 303);
     assert.equal(page.headers.get('location'), '/connexion');
+    // The page asked for is where the login leads back (a path of this site only).
+    assert.match(
+      page.headers.get('set-cookie') ?? '',
+      /pvae_retour=%2Fcandidatures%3Fphase%3Didentified;.*HttpOnly/i,
+    );
+    const foreign = await fetch(`${stack.baseUrl}//evil.example/x`, { redirect: 'manual' });
+    assert.doesNotMatch(foreign.headers.get('set-cookie') ?? '', /pvae_retour/);
     const form = await fetch(`${stack.baseUrl}/candidatures`, { method: 'POST', redirect: 'manual' });
     assert.equal(form.status, 403);
     assert.match(await form.text(), /Session expirée/);

@@ -6,6 +6,7 @@ import { renderErrorPage } from '../layout.js';
 import { sameSecret } from './secrets.js';
 import { loadWebSession } from './sessions.js';
 import { clearSessionCookie, readSessionCookie } from './session-cookie.js';
+import { rememberReturnPath } from './return-to.js';
 
 /** The signed-in user of a console request (`res.locals.webUser`). */
 export interface WebUser {
@@ -73,7 +74,10 @@ export function requireWebUser() {
     // Pages with personal data: kept by no cache (nor shown again by Back after a logout).
     res.setHeader('Cache-Control', 'no-store');
     if (maybeWebUserOf(res)) return next();
-    if (READS.has(req.method)) return res.redirect(303, '/connexion');
+    if (READS.has(req.method)) {
+      rememberReturnPath(req, res);
+      return res.redirect(303, '/connexion');
+    }
     res
       .status(403)
       .type('html')

@@ -6,6 +6,7 @@ import { OidcRefused, OidcUnavailable, type OidcClient } from './oidc-client.js'
 import { clearOidcStateCookie, readOidcStateCookie, setOidcStateCookie } from './oidc-state.js';
 import { readSessionCookie, setSessionCookie } from './session-cookie.js';
 import { openWebSession } from './sessions.js';
+import { takeReturnPath } from './return-to.js';
 
 /** Where the provider sends the browser back: PUBLIC_URL + this, to register at the provider. */
 export const OIDC_CALLBACK_PATH = '/connexion/oidc/retour';
@@ -125,7 +126,7 @@ export function oidcRoutes(deps: WebDeps, oidc: OidcClient): Router {
     deps.logger.info({ userId: user.id }, 'oidc sign-in');
     setSessionCookie(req, res, session.cookie);
     res.setHeader('Cache-Control', 'no-store');
-    res.redirect(303, '/');
+    res.redirect(303, takeReturnPath(req, res));
   });
 
   return router;

@@ -14,6 +14,7 @@ import {
 import { csrfMatches, maybeWebUserOf, sendCsrfRefusal } from './middleware.js';
 import { linkPage, linkSentPage, loginPage } from './pages.js';
 import { loginRateLimiters, type LoginRateLimits } from './rate-limits.js';
+import { takeReturnPath } from './return-to.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
 import { deleteWebSession, openWebSession } from './sessions.js';
 
@@ -162,7 +163,7 @@ export function loginRoutes(deps: WebDeps, limits?: LoginRateLimits): Router {
     if (!session) return linkGone(res);
     setSessionCookie(req, res, session.cookie);
     res.setHeader('Cache-Control', 'no-store');
-    res.redirect(303, '/');
+    res.redirect(303, takeReturnPath(req, res));
   });
 
   return router;
