@@ -350,11 +350,11 @@ export function emailActivities(deps: ActivityDeps) {
 
   const activities = {
     /**
-     * Sends one e-mail exactly once per key: an attempt claims the log row ('sending'), sends,
-     * then marks it 'sent'; any retry after that finds it sent and does nothing, and a database
-     * outage after the send is absorbed by recordEmailSent. The one gap left is a worker killed
-     * in the milliseconds between the SMTP server's acceptance and that mark: once the claim is
-     * stale the e-mail is sent again (the log's `attempts` then exceeds 1) with the same
+     * Sends one e-mail once per key, but for one window (below): an attempt claims the log row
+     * ('sending'), sends, then marks it 'sent'; any retry after that finds it sent and does nothing,
+     * and a database outage after the send is absorbed by recordEmailSent. The one window left is a
+     * worker killed in the milliseconds between the SMTP server's acceptance and that mark: once the
+     * claim is stale the e-mail is sent again (the log's `attempts` then exceeds 1) with the same
      * Message-ID, which mail systems use to drop the duplicate.
      *
      * The single-e-mail activity of older histories: a permanent failure throws a non-retryable

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Transaction } from 'kysely';
+import { personKey } from '../db/person.js';
 import type { Database } from '../db/schema.js';
 import type { ActivityDeps } from './deps.js';
 import type { Handoff } from '../domain/candidacy/effects.js';
@@ -160,7 +161,7 @@ async function recordCandidateRecords(trx: Transaction<Database>, t: TransitionR
     await sql`
       insert into admissibility_requests
         (candidacy_id, candidate_key, rncp_code, whole_certification, year, created_at)
-      select c.id, lower(p.email), c.rncp_code, ${t.payload.wholeCertification === true}::boolean,
+      select c.id, ${personKey(sql.ref('p.email'))}, c.rncp_code, ${t.payload.wholeCertification === true}::boolean,
         extract(year from ${t.occurredAt}::timestamptz at time zone 'Europe/Paris')::integer,
         ${t.occurredAt}::timestamptz
       from candidacies c join candidates p on p.id = c.candidate_id

@@ -2,34 +2,15 @@ import { savePolicySettings } from '../app/reference/change-policy.js';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { Database } from '../db/schema.js';
-import {
-  DEFAULT_POLICY,
-  policyOverridesSchema,
-  resolvePolicy,
-  type ProjectPolicySettings,
-} from '../domain/policy.js';
+import { DEFAULT_POLICY, resolvePolicy, type ProjectPolicySettings } from '../domain/policy.js';
 import type { AuthenticatedUser } from './auth.js';
 import { currentUser } from './auth.js';
 import { HttpError } from './problem.js';
 import { defineRoute } from './route.js';
 import { uuidParam } from './schemas/common.js';
 import { loadAdministeredProject } from './reference/access.js';
-
-const policySettingsSchema = z
-  .object({
-    overrides: policyOverridesSchema.default({}),
-    arms: z
-      .object({ test: policyOverridesSchema.optional(), control: policyOverridesSchema.optional() })
-      .strict()
-      .default({}),
-  })
-  .strict()
-  .meta({
-    id: 'ProjectPolicy',
-    description: 'Surcharges des valeurs légales, pour le projet puis par groupe (test, témoin).',
-  });
+import { policySettingsBodySchema } from './reference/policy-schemas.js';
 
 async function visibleProjectIds(db: Kysely<Database>, user: AuthenticatedUser): Promise<string[] | 'all'> {
   if (user.role === 'administrator') return 'all';
@@ -146,11 +127,11 @@ export function projectRoutes(deps: { db: Kysely<Database> }, registry: OpenAPIR
     path: '/api/projects/:id/policy',
     summary: 'Fixer la politique du projet (porteur de projet)',
     description:
-      'Chaque durée et règle de DOMAIN.md, surchargée pour le projet et par groupe. S’applique aux candidatures créées ensuite : une candidature garde la politique de son démarrage.',
+      'Chaque durée et règle de DOMAIN.md, surchargée pour le projet et par groupe, vérifiée comme par PATCH /api/projects/{id}/policy (durées positives, au plus 10 ans ; une réponse 400 nomme chaque champ en erreur). S’applique aux candidatures créées ensuite : une candidature garde la politique de son démarrage.',
     tags: ['Projets'],
     auth: true,
     params: uuidParam,
-    body: policySettingsSchema,
+    body: policySettingsBodySchema,
     authorize: async ({ params, user }) => {
       await loadAdministeredProject(deps.db, user, params.id, 'la politique d’un projet');
     },

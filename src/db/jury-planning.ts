@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { acquiredBlocksByCandidate } from './acquired-blocks.js';
 import type { WaitingCandidate } from '../domain/jury/types.js';
 import type { Database } from './schema.js';
 
@@ -51,17 +52,11 @@ export async function loadWaitingCandidates(
     if (filter.rncpCode) q = q.where('c.rncp_code', '=', filter.rncpCode);
   }
   const rows = await q.orderBy('c.id').execute();
-  const acquired = rows.length
-    ? await db
-        .selectFrom('acquired_blocks')
-        .select(['candidate_id', 'rncp_code', 'block_code'])
-        .where(
-          'candidate_id',
-          'in',
-          rows.map((r) => r.candidate_id),
-        )
-        .execute()
-    : [];
+  // Blocks the person acquired in any candidacy (src/db/person.ts) are not examined again.
+  const acquired = await acquiredBlocksByCandidate(
+    db,
+    rows.map((r) => r.candidate_id),
+  );
   return rows
     .filter((r) => r.jury_deadline_at !== null)
     .map((r) => ({
@@ -69,9 +64,10 @@ export async function loadWaitingCandidates(
       rncpCode: r.rncp_code,
       blockCodes: r.target_blocks.filter(
         (b) =>
-          !acquired.some(
-            (a) => a.candidate_id === r.candidate_id && a.rncp_code === r.rncp_code && a.block_code === b,
-          ),
+          !acquired
+            .get(r.candidate_id)
+            ?.get(r.rncp_code)
+            ?.some((a) => a.code === b),
       ),
       juryDeadlineAt: new Date(r.jury_deadline_at!).toISOString(),
       employer: r.employer ?? null,

@@ -11,6 +11,9 @@ import * as m0008 from './migrations/0008_journal_indicators.js';
 import * as m0009 from './migrations/0009_jury_pool.js';
 import * as m0010 from './migrations/0010_jury_sessions.js';
 import * as m0011 from './migrations/0011_web_sessions.js';
+import * as m0012 from './migrations/0012_person_key.js';
+import * as m0013 from './migrations/0013_experiment_secrets.js';
+import * as m0014 from './migrations/0014_rate_limits.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +28,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_jury_pool': m0009,
   '0010_jury_sessions': m0010,
   '0011_web_sessions': m0011,
+  '0012_person_key': m0012,
+  '0013_experiment_secrets': m0013,
+  '0014_rate_limits': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -4,6 +4,7 @@ import type { Phase } from '../domain/phases.js';
 import type { ProjectPolicySettings } from '../domain/policy.js';
 import type { JurySessionTables } from './jury-session-schema.js';
 import type { WebTables } from './web-schema.js';
+import type { ExperimentSecretsTable } from './experiment-secrets.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -263,6 +264,7 @@ export interface AcquiredBlocksTable {
 }
 
 export interface Database extends JurySessionTables, WebTables {
+  experiment_secrets: ExperimentSecretsTable;
   projects: ProjectsTable;
   policy_changes: PolicyChangesTable;
   operators: OperatorsTable;

@@ -31,7 +31,16 @@ export interface WebSessionsTable {
   last_seen_at: Timestamp;
 }
 
+/** The console's rate limits (migration 0014): the count of one key in its current window. */
+export interface RateLimitHitsTable {
+  /** The limiter's prefix and the client's key (`connexion-ip:203.0.113.7`). */
+  key: string;
+  hits: number;
+  reset_at: Timestamp;
+}
+
 export interface WebTables {
   login_links: LoginLinksTable;
   web_sessions: WebSessionsTable;
+  rate_limit_hits: RateLimitHitsTable;
 }

@@ -16,6 +16,19 @@ export interface PolicyDuration {
 }
 
 /**
+ * The longest duration a policy may hold, in each unit: 10 years. Beyond, a date is meaningless,
+ * and a large enough one is no date at all (`addDuration` would give an Invalid Date and the
+ * workflow computing a clock would fail).
+ */
+export const POLICY_DURATION_MAX = {
+  months: 120,
+  days: 3_660,
+  workingDays: 2_600,
+  hours: 87_840,
+  seconds: 315_360_000,
+} as const satisfies Required<PolicyDuration>;
+
+/**
  * Adds a calendar duration to an instant on the Europe/Paris calendar: months clamp to the
  * month's last day and, like days and working days, keep the Paris wall-clock time across a
  * daylight-saving change; hours and seconds are exact elapsed time.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PolicyDuration } from './duration.js';
+import { POLICY_DURATION_MAX, type PolicyDuration } from './duration.js';
 import { QUALIFICATION_LEVELS, type CandidateProfile } from './profile.js';
 
 /**
@@ -75,15 +75,29 @@ export const DEFAULT_POLICY: Policy = {
   testArmShare: 0.5,
 };
 
-const durationSchema = z
+/**
+ * A duration a policy may hold, the one rule every path that stores a policy ends with
+ * (src/app/reference/change-policy.ts, src/app/reference/create-project.ts): whole numbers of
+ * months, days, working days, hours or seconds, at least one above zero, none beyond 10 years
+ * (POLICY_DURATION_MAX), so that `addDuration` always gives a date.
+ */
+const part = (max: number) => z.number().int().min(0).max(max).optional();
+export const policyDurationSchema = z
   .object({
-    months: z.number().int().min(0).optional(),
-    days: z.number().int().min(0).optional(),
-    workingDays: z.number().int().min(0).optional(),
-    hours: z.number().int().min(0).optional(),
-    seconds: z.number().int().min(0).optional(),
+    months: part(POLICY_DURATION_MAX.months),
+    days: part(POLICY_DURATION_MAX.days),
+    workingDays: part(POLICY_DURATION_MAX.workingDays),
+    hours: part(POLICY_DURATION_MAX.hours),
+    seconds: part(POLICY_DURATION_MAX.seconds),
   })
-  .strict();
+  .strict()
+  // Refused when every part is zero (or none given); a negative part has its own message.
+  .refine((d) => Object.values(d).some((v) => typeof v !== 'number' || v !== 0), {
+    message:
+      'doit être une durée positive : au moins une partie au-dessus de zéro, par exemple { "days": 15 } ou { "months": 2 }',
+    params: { reason: 'duration_not_positive' },
+  });
+const durationSchema = policyDurationSchema;
 
 /** Overrides stored on a project (and per arm): any subset of the policy. */
 export const policyOverridesSchema = z

@@ -21,12 +21,17 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
   let stack: TestStack;
   let projectId: string;
 
-  /** A candidacy of the person with this e-mail (creation makes a new candidate row each time). */
-  async function candidacyOf(email: string) {
-    const body = newCandidacyBody({ projectId });
-    const res = await stack.http('POST', '/api/candidacies', {
+  /** A creation request for the person with this e-mail (creation makes a new candidate row each time). */
+  function creationBy(email: string, targetBlocks?: string[]) {
+    const body = newCandidacyBody({ projectId, ...(targetBlocks ? { targetBlocks } : {}) });
+    return stack.http('POST', '/api/candidacies', {
       body: { ...body, candidate: { ...body.candidate, email } },
     });
+  }
+
+  /** A candidacy of the person with this e-mail. */
+  async function candidacyOf(email: string, targetBlocks?: string[]) {
+    const res = await creationBy(email, targetBlocks);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return new CandidacyDriver(stack, res.body.id, email);
   }
@@ -187,8 +192,11 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
     );
   }
 
-  it('keeps validated blocks acquired: the follow-up cannot target them again', async () => {
+  it('keeps validated blocks acquired by the person: neither the follow-up nor a new candidacy of theirs can target them again', async () => {
     const address = email();
+    // A whole-certification request of this person this year, filed before any block was acquired.
+    const elsewhere = await candidacyOf(address);
+    await elsewhere.informAndSubmit({ targetBlocks: 'all', profile: PROFILE });
     const parent = await candidacyOf(address);
     const result = await toPartialResult(parent);
     assert.equal(result.phase, 'result');
@@ -209,6 +217,11 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
       acquired.map((a) => [a.rncp_code, a.block_code, a.candidacy_id]),
       [['RNCP35830', 'RNCP35830BC01', parent.id]],
     );
+    const bc01 = {
+      code: 'RNCP35830BC01',
+      acquiredAt: acquired[0]!.acquired_at.toISOString(),
+      candidacyId: parent.id,
+    };
 
     const opened = await stack.http('POST', `/api/candidacies/${parent.id}/follow-up`);
     assert.equal(opened.status, 201, JSON.stringify(opened.body));
@@ -248,8 +261,6 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
 
     // "all" after a partial result means every block not acquired, and is not a request on the
     // whole certification: the yearly limit does not apply, though this person already filed one.
-    const elsewhere = await candidacyOf(address);
-    await elsewhere.informAndSubmit({ targetBlocks: 'all', profile: PROFILE });
     const rest = await followUp.act('record-information', information('RNCP35830', 'all'));
     assert.deepEqual(rest.blocks, [
       { code: 'RNCP35830BC02', status: 'targeted' },
@@ -260,22 +271,57 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
     const submitted = await followUp.act('submit-admissibility');
     assert.equal(submitted.phase, 'admissibility_requested');
 
-    // Both candidacies show the acquired blocks; so does the list.
-    for (const id of [parent.id, followUp.id]) {
+    // A new candidacy of the same person (the same e-mail in another case, a new candidate record):
+    // creating it on an acquired block is refused, and nothing is written.
+    const samePerson = address.toUpperCase();
+    const records = () =>
+      stack.db
+        .selectFrom('candidates')
+        .select('id')
+        .where(sql<string>`lower(email)`, '=', address)
+        .execute();
+    const recordsBefore = (await records()).length;
+    const refusedCreation = await creationBy(samePerson, ['RNCP35830BC01', 'RNCP35830BC03']);
+    assert.equal(refusedCreation.status, 409, JSON.stringify(refusedCreation.body));
+    assert.equal(refusedCreation.body.code, 'blocks_already_acquired');
+    assert.match(refusedCreation.body.detail, /RNCP35830BC01/);
+    assert.doesNotMatch(refusedCreation.body.detail, /RNCP35830BC03/);
+    assert.deepEqual(refusedCreation.body.acquiredBlocks, [bc01]);
+    assert.equal((await records()).length, recordsBefore, 'no candidate record left behind');
+    // On the other blocks it is created; record-information cannot bring the acquired block back,
+    // and "all" is the blocks not acquired (a request on skill blocks, not limited).
+    const fresh = await candidacyOf(samePerson, ['RNCP35830BC03']);
+    await fresh.waitPhase('identified');
+    const targetedAgain = await fresh.refused(
+      'record-information',
+      information('RNCP35830', ['RNCP35830BC01']),
+    );
+    assert.equal(targetedAgain.status, 409, JSON.stringify(targetedAgain.body));
+    assert.equal(targetedAgain.body.code, 'blocks_already_acquired');
+    assert.equal(targetedAgain.body.phase, 'identified');
+    const freshAll = await fresh.act('record-information', information('RNCP35830', 'all'));
+    assert.deepEqual(freshAll.blocks, [
+      { code: 'RNCP35830BC02', status: 'targeted' },
+      { code: 'RNCP35830BC03', status: 'targeted' },
+    ]);
+    const freshInformed = (await fresh.events()).filter((e) => e.type === 'informed').at(-1)!;
+    assert.equal((freshInformed.payload as { wholeCertification: boolean }).wholeCertification, false);
+
+    // Every candidacy of the person shows the acquired block; so does the list.
+    for (const id of [parent.id, followUp.id, elsewhere.id, fresh.id]) {
       const got = await stack.http('GET', `/api/candidacies/${id}`);
       assert.equal(got.status, 200);
-      assert.deepEqual(got.body.acquiredBlocks, [
-        { code: 'RNCP35830BC01', acquiredAt: acquired[0]!.acquired_at.toISOString(), candidacyId: parent.id },
-      ]);
+      assert.deepEqual(got.body.acquiredBlocks, [bc01], id);
     }
-    const other = await stack.http('GET', `/api/candidacies/${elsewhere.id}`);
-    assert.deepEqual(other.body.acquiredBlocks, [], 'another candidate record: nothing acquired');
     const list = await stack.http('GET', `/api/candidacies?projectId=${projectId}&limit=200`);
-    const listed = list.body.items.find((i: { id: string }) => i.id === followUp.id);
-    assert.deepEqual(
-      listed.acquiredBlocks.map((b: { code: string }) => b.code),
-      ['RNCP35830BC01'],
+    for (const id of [followUp.id, elsewhere.id, fresh.id]) {
+      const listed = list.body.items.find((i: { id: string }) => i.id === id);
+      assert.deepEqual(listed.acquiredBlocks, [bc01], id);
+    }
+    const stranger = list.body.items.find(
+      (i: { id: string }) => ![parent.id, followUp.id, elsewhere.id, fresh.id].includes(i.id),
     );
+    assert.deepEqual(stranger.acquiredBlocks, [], 'another person: nothing acquired');
     // Opening the follow-up again answers with the same one.
     const reopened = await stack.http('POST', `/api/candidacies/${parent.id}/follow-up`);
     assert.equal(reopened.status, 200);

@@ -258,7 +258,7 @@ describe('coaching and jury: reminders, abandonment, convocation, result', () =>
     assert.equal((await c.state()).coaching?.sessions, 2);
   });
 
-  it('sends every e-mail exactly once: one captured message per e-mail log row', async () => {
+  it('sends one message per e-mail key (no worker killed here): one captured message per e-mail log row', async () => {
     await sleep(1_000);
     const rows = await stack.db
       .selectFrom('email_log')

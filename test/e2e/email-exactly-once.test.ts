@@ -4,7 +4,7 @@ import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 
-describe('e-mails go out exactly once, even when the activity fails after sending', () => {
+describe('one send per e-mail key, even when the activity fails after the SMTP server accepted it', () => {
   let stack: TestStack;
   const failedOnce = new Set<string>();
   before(async () => {

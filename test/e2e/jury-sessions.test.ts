@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import {
+  answerJuryInvitation,
+  getSession,
+  recordSessionResults,
+  withdrawSessionMember,
+} from '../../src/app/jury/sessions/session-actions.js';
+import { Refusal } from '../../src/app/refusal.js';
 import { eventually } from '../support/fixtures.js';
 import { historyText } from '../support/history-text.js';
 import { CandidacyDriver } from '../support/path.js';
@@ -408,4 +415,97 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
       200,
     );
   });
+
+  it(
+    'bounds every Temporal call of a session: a workflow no worker answers gets 503 action_outcome_unknown on time, and a read without its live state',
+    { timeout: 90_000 },
+    async () => {
+      // A session's workflow on a task queue no worker polls: its Updates and Queries never get an answer.
+      const id = randomUUID();
+      const workflowId = `jury-session-unanswered-${id}`;
+      await stack.temporal.workflow.start('jurySession', {
+        taskQueue: `no-worker-${id}`,
+        workflowId,
+        args: [{}],
+      });
+      const user = await stack.db
+        .selectFrom('users')
+        .select('id')
+        .where('operator_id', '=', juryOperator)
+        .where('role', '=', 'jury_organiser')
+        .executeTakeFirstOrThrow();
+      const startsAt = new Date(Date.now() + 86_400_000);
+      await stack.db
+        .insertInto('jury_sessions')
+        .values({
+          id,
+          project_id: projectId,
+          organiser_operator_id: juryOperator,
+          rncp_code: 'RNCP35830',
+          starts_at: startsAt,
+          ends_at: new Date(startsAt.getTime() + 3_600_000),
+          modality: 'remote',
+          status: 'composing',
+          workflow_id: workflowId,
+          created_by_user_id: user.id,
+        })
+        .execute();
+      const invitationId = randomUUID();
+      await stack.db
+        .insertInto('jury_invitations')
+        .values({
+          id: invitationId,
+          session_id: id,
+          member_id: members.a!.id,
+          respond_by: startsAt,
+          status: 'pending',
+        })
+        .execute();
+      const caller = { id: user.id, operatorId: juryOperator, role: 'jury_organiser' as const };
+      const outcomeUnknown = (err: unknown) => {
+        assert.ok(err instanceof Refusal, String(err));
+        assert.equal(err.kind, 'unavailable');
+        assert.equal(err.code, 'action_outcome_unknown');
+        return true;
+      };
+      try {
+        // Through the API, with its default deadline (30 s): a 503 that says the outcome is unknown.
+        const sent = Date.now();
+        const cancel = await stack.http('POST', `/api/jury/sessions/${id}/cancel`, asOrganiser());
+        assert.equal(cancel.status, 503, JSON.stringify(cancel.body));
+        assert.equal(cancel.body.code, 'action_outcome_unknown');
+        assert.match(cancel.body.detail, /n’a pas répondu dans les 30 s/);
+        assert.ok(Date.now() - sent < 40_000, `${Date.now() - sent} ms`);
+
+        // Each other Update of a session, with a short deadline.
+        await assert.rejects(
+          withdrawSessionMember(stack.db, stack.temporal, caller, id, members.b!.id, 1_000),
+          outcomeUnknown,
+        );
+        await assert.rejects(
+          recordSessionResults(
+            stack.db,
+            stack.temporal,
+            caller,
+            id,
+            { results: [], memberAttendance: [] },
+            1_000,
+          ),
+          outcomeUnknown,
+        );
+        await assert.rejects(
+          answerJuryInvitation(stack.db, stack.temporal, invitationId, true, 1_000),
+          outcomeUnknown,
+        );
+        // The read answers from Postgres, without the live state, once its Query's deadline passed.
+        const asked = Date.now();
+        const read = await getSession(stack.db, stack.temporal, caller, id, 1_000);
+        assert.equal(read.id, id);
+        assert.equal(read.live, null);
+        assert.ok(Date.now() - asked < 5_000, `${Date.now() - asked} ms`);
+      } finally {
+        await stack.temporal.workflow.getHandle(workflowId).terminate('test over');
+      }
+    },
+  );
 });

@@ -366,6 +366,32 @@ describe('reference data: certifications, projects and their policy', () => {
     assert.deepEqual(changes.body.items, []);
   });
 
+  it('refuses through the older PUT what the PATCH refuses (a duration no clock can compute), storing nothing', async () => {
+    const put = (body: unknown) =>
+      stack.http('PUT', `/api/projects/${projectId}/policy`, { role: 'project_lead', body });
+    // Accepted before, then every new candidacy's workflow failed on an Invalid Date.
+    const unbounded = await put({ overrides: { admissibilityDecisionDeadline: { months: 1e9 } } });
+    assertNamesFields(unbounded, ['body.overrides.admissibilityDecisionDeadline.months']);
+    assert.match(
+      unbounded.body.errors![0]!.message,
+      /délai de décision du certificateur sur la recevabilité\) : valeur trop grande/,
+    );
+    const empty = await put({
+      overrides: { convocationLeadTime: {} },
+      arms: { test: { resultReminderAfter: { seconds: 0 } } },
+    });
+    assertNamesFields(empty, ['body.overrides.convocationLeadTime', 'body.arms.test.resultReminderAfter']);
+    assert.match(empty.body.errors![0]!.message, /doit être une durée positive/);
+
+    const unchanged = await stack.http('GET', `/api/projects/${projectId}/policy`, { role: 'project_lead' });
+    assert.deepEqual(unchanged.body.overrides, {}, 'nothing stored by refused changes');
+    assert.deepEqual(unchanged.body.perArm, { test: {}, control: {} });
+    const changes = await stack.http('GET', `/api/projects/${projectId}/policy/changes`, {
+      role: 'project_lead',
+    });
+    assert.deepEqual(changes.body.items, []);
+  });
+
   it('gives a candidacy created after a change the new value, and keeps the old one for a running candidacy', async () => {
     const choice = { rncpCode: RNCP, targetBlocks: [BLOCKS[0]!.code] };
     const running = await CandidacyDriver.create(stack, { projectId, ...choice });

@@ -345,6 +345,34 @@ describe('rate limits on asking for a link', () => {
     assert.equal((await askForLink(client(), 'autre@inconnu.example')).status, 200);
   });
 
+  it('shares the counters between API processes (PostgreSQL): another process refuses the 4th', async () => {
+    const email = 'partage@inconnu.example';
+    for (let i = 0; i < 3; i++) assert.equal((await askForLink(client(), email)).status, 200);
+    // A second API process on the same database (no mailer: past the limits it would answer 503).
+    const other = createServer(
+      createApp({
+        db: stack.db,
+        temporal: stack.temporal,
+        taskQueue: stack.taskQueue,
+        logger: createLogger('silent'),
+      }),
+    );
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      const page = await fetch(`${base}/connexion`);
+      const cookie = page.headers.getSetCookie()[0]!.split(';')[0]!;
+      const res = await fetch(`${base}/connexion`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrfOf(await page.text()), email }).toString(),
+      });
+      assert.equal(res.status, 429);
+    } finally {
+      await new Promise<void>((r) => other.close(() => r()));
+    }
+  });
+
   it('allows 10 requests per client address in 15 minutes', async () => {
     const c = client();
     for (let i = 0; i < 10; i++) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { DEMO } from '../../src/db/demo-data.js';
+import { apiRoutes } from '../support/api-routes.js';
 import { newCandidacyBody } from '../support/fixtures.js';
 import { assertAllCompleted, sleep, startPaths, useFaultStack } from './paths.js';
 import type { ProcessStack } from './process-stack.js';
@@ -91,57 +92,58 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       assert.equal(created.status, 201, JSON.stringify(created.body));
       for (let last = ''; ; await sleep(1_000)) {
         const now = JSON.stringify(await counts(stack));
-        if (now === last && JSON.parse(now).events > 0) break;
+        if (now === last && JSON.parse(now).candidacy_events > 0) break;
         last = now;
       }
     }
     const before = await counts(stack);
     const statuses = new Map<number, number>();
-    const routes = [
-      ['POST', '/api/candidacies'],
-      ['GET', '/api/candidacies'],
-      ['GET', '/api/candidacies/:id'],
-      ['GET', '/api/candidacies/:id/timeline'],
-      ['POST', '/api/candidacies/:id/follow-up'],
-      ['GET', '/api/inbox'],
-      ['POST', '/api/admin/users'],
-      ['POST', '/api/admin/operators'],
-      ['POST', '/api/admin/users/:id/tokens'],
-      ['DELETE', '/api/admin/tokens/:id'],
-      ['GET', '/api/jury/members'],
-      ['POST', '/api/jury/members'],
-      ['GET', '/api/jury/members/:id'],
-      ['PATCH', '/api/jury/members/:id'],
-      ['POST', '/api/jury/plans'],
-      ['GET', '/api/jury/sessions'],
-      ['POST', '/api/jury/sessions'],
-      ['GET', '/api/jury/sessions/:id'],
-      ['POST', '/api/jury/sessions/:id/cancel'],
-      ['POST', '/api/jury/sessions/:id/results'],
+    // Every route of the API, read from its definitions (a new route is flooded without further
+    // ado), and the member's invitation pages of the console.
+    const routes: (readonly [string, string])[] = [
+      ...apiRoutes().map((r) => [r.method, r.path] as const),
       ['GET', '/jury/invitations/:id'],
       ['POST', '/jury/invitations/:id/accept'],
+    ];
+    const flooded = new Set(routes.map(([m, p]) => `${m} ${p}`));
+    for (const route of [
+      'GET /api/certifications',
+      'POST /api/certifications',
+      'GET /api/certifications/:code',
+      'GET /api/projects',
+      'POST /api/projects',
+      'GET /api/projects/:id',
+      'GET /api/projects/:id/policy',
+      'PUT /api/projects/:id/policy',
+      'PATCH /api/projects/:id/policy',
+      'GET /api/projects/:id/policy/changes',
+      'GET /api/projects/:id/email-failures',
       ...[
-        'record-information',
-        'submit-admissibility',
-        'mark-incomplete',
-        'decide-admissibility',
-        'assign-coach',
-        'log-coaching-session',
-        'schedule-jury',
-        'record-jury-result',
-        'withdraw',
-        'request-transfer',
-      ].map((a) => ['POST', `/api/candidacies/:id/${a}`]),
-    ] as const;
+        'complete-file',
+        'submit-validation-file',
+        'cancel-jury',
+        'accept-transfer',
+        'resume',
+        'contest-abandonment',
+        'archive',
+      ].map((a) => `POST /api/candidacies/:id/${a}`),
+      'POST /api/jury/members/:id/deactivate',
+      'POST /api/jury/sessions/:id/members/:memberId/withdraw',
+    ]) {
+      assert.ok(flooded.has(route), `${route} is flooded`);
+    }
     const existing = (await stack.db.selectFrom('candidacies').select('id').limit(5).execute()).map(
       (r) => r.id,
     );
     const ids = [...existing, randomUUID(), '123', '../../etc/passwd', '%00', 'x'.repeat(300), ''];
+    const codes = ['RNCP35830', 'RNCP1', 'rncp35830', 'RNCP35830BC01', '%00', 'x'.repeat(300), ''];
+    const member = DEMO.juryMembers[0]!.id;
     const tokens = [
       stack.tokens.advisor,
       stack.tokens.certifier,
       stack.tokens.administrator,
       stack.tokens.jury_organiser,
+      stack.tokens.project_lead,
       'pvae_forged',
       '',
       null,
@@ -189,8 +191,11 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
     const BAD_IN_URL = ['%00', '%01', '%1F', '%7F', '%C2%85', '%ED%A0%80', '%EF%BF%BD', '%FF'];
     // What fetch lets through in a header value (tab and Latin-1 0x80–0xFF; it refuses other controls).
     const BAD_IN_HEADER = ['\u0085', '\u009f', '\u00a0', '\u00ff', 'é', '\t'];
-    /** For each route that reads a body: a valid one, and the role that gets past its access check. */
-    const VALID: Record<string, [string, () => unknown]> = {
+    /**
+     * For each route that reads a body (or a query): a valid one, the role that gets past its access
+     * check and, off the candidacies, the path parameters that do (a candidacy is picked at random).
+     */
+    const VALID: Record<string, [string, () => unknown, Record<string, string>?]> = {
       '/api/candidacies': ['advisor', () => newCandidacyBody({ projectId: DEMO.project.id })],
       '/api/candidacies/:id/record-information': [
         'advisor',
@@ -227,6 +232,14 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
         () => ({ outcome: 'partial', blocks: [{ code: 'RNCP35830BC01', validated: true }] }),
       ],
       '/api/candidacies/:id/withdraw': ['advisor', () => ({ reason: 'personal_reasons' })],
+      '/api/candidacies/:id/cancel-jury': ['certifier', () => ({ reason: 'session_cancelled' })],
+      // Actions without arguments: a spoiled body is an unknown key with a bad character.
+      '/api/candidacies/:id/complete-file': ['advisor', () => ({})],
+      '/api/candidacies/:id/submit-validation-file': ['coach', () => ({})],
+      '/api/candidacies/:id/accept-transfer': ['advisor', () => ({})],
+      '/api/candidacies/:id/resume': ['advisor', () => ({})],
+      '/api/candidacies/:id/contest-abandonment': ['advisor', () => ({})],
+      '/api/candidacies/:id/archive': ['administrator', () => ({})],
       '/api/candidacies/:id/request-transfer': [
         'advisor',
         () => ({ toOperatorId: DEMO.operators[1]!.id, reason: 'capacity' }),
@@ -263,6 +276,56 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
         }),
       ],
       '/api/jury/plans': ['jury_organiser', () => ({ projectId: DEMO.project.id, horizonDays: 7 })],
+      '/api/jury/members/:id/deactivate': [
+        'jury_organiser',
+        () => ({ note: 'Départ à la retraite' }),
+        { id: member },
+      ],
+      '/api/jury/sessions/:id/members/:memberId/withdraw': [
+        'jury_organiser',
+        () => ({ note: 'Indisponible ce jour-là' }),
+        { id: randomUUID(), memberId: member },
+      ],
+      // Reference data: certification and block titles, project names, a policy's levels.
+      '/api/certifications': [
+        'administrator',
+        () => ({
+          rncpCode: 'RNCP99001',
+          title: 'Titre professionnel Agent d’accueil et d’information',
+          certifierOperatorId: DEMO.operators[2]!.id,
+          silenceRule: 'admissible',
+          blocks: [
+            { code: 'RNCP99001BC01', title: 'Accueillir et orienter le public' },
+            { code: 'RNCP99001BC02', title: 'Traiter les demandes par téléphone et par écrit' },
+          ],
+        }),
+      ],
+      '/api/certifications/:code': ['project_lead', () => ({}), { code: 'RNCP35830' }],
+      '/api/projects': [
+        'administrator',
+        () => ({
+          name: 'Expérimentation VAE par blocs — Hauts-de-France',
+          leadUserId: DEMO.users[4]!.id,
+          targetPublics: ['low_qualified', 'job_seekers'],
+          certifications: ['RNCP35830'],
+          operators: [
+            { operatorId: DEMO.operators[1]!.id, role: 'advice' },
+            { operatorId: DEMO.operators[3]!.id, role: 'coaching' },
+          ],
+          policy: { overrides: { lowQualificationLevels: ['none', 'level3'] } },
+        }),
+      ],
+      '/api/projects/:id': ['project_lead', () => ({}), { id: DEMO.project.id }],
+      '/api/projects/:id/policy': [
+        'project_lead',
+        () => ({
+          overrides: { admissibilityDecisionDeadline: { days: 45 }, lowQualificationLevels: ['none'] },
+          arms: { test: { lowQualificationLevels: ['none', 'level3'] } },
+        }),
+        { id: DEMO.project.id },
+      ],
+      '/api/projects/:id/policy/changes': ['project_lead', () => ({}), { id: DEMO.project.id }],
+      '/api/projects/:id/email-failures': ['project_lead', () => ({}), { id: DEMO.project.id }],
       '/api/jury/sessions': [
         'jury_organiser',
         () => ({
@@ -301,7 +364,7 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
         const at = seed % (s.length + 1);
         return s.slice(0, at) + pick(BAD) + s.slice(at);
       };
-      if (i % 11 === 0) return { ...(body as object), [spoil('field')]: 'x' };
+      if (i % 11 === 0 || slots.length === 0) return { ...(body as object), [spoil('field')]: 'x' };
       const chosen = i % 4 === 0 ? slots : [pick(slots)];
       for (const [parent, key] of chosen) parent[key] = spoil(parent[key] as string);
       return body;
@@ -312,24 +375,26 @@ describe('fault suite: kill, stop and flood every part; nothing is lost, nothing
       Array.from({ length: 16 }, async () => {
         for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
           const [method, template] = pick(routes);
+          const kind = i % 5;
+          // A spoiled body goes with the token and candidacy (or path) that take it past the access check.
+          const role = kind === 4 ? VALID[template]?.[0] : undefined;
+          const validPath = role ? VALID[template]?.[2] : undefined;
           const url =
-            template.replace(
-              ':id',
-              i % 13 === 0
-                ? `${randomUUID().slice(0, -2)}${pick(BAD_IN_URL)}`
-                : encodeURIComponent(pick(ids)),
+            template.replace(/:(id|memberId|code)\b/g, (_, name: string) =>
+              validPath?.[name] !== undefined
+                ? validPath[name]
+                : i % 13 === 0
+                  ? `${name === 'code' ? 'RNCP358' : randomUUID().slice(0, -2)}${pick(BAD_IN_URL)}`
+                  : encodeURIComponent(name === 'code' ? pick(codes) : pick(ids)),
             ) +
             (i % 7 === 0
               ? '?limit=-1&phase=nope&x=1'
               : i % 7 === 3
                 ? `?rncpCode=RNCP${pick(BAD_IN_URL)}&waitingOn=advice${pick(BAD_IN_URL)}&projectId=${pick(BAD_IN_URL)}`
                 : '');
-          const kind = i % 5;
-          // A spoiled body goes with the token and candidacy that take it past the access check.
-          const role = kind === 4 ? VALID[template]?.[0] : undefined;
           const res = await stack.http(
             method,
-            role && existing.length
+            role && !validPath && existing.length
               ? url.replace(/\/api\/candidacies\/[^/?]+/, `/api/candidacies/${pick(existing)}`)
               : url,
             {
@@ -422,6 +487,20 @@ async function counts(stack: ProcessStack) {
     'jury_members',
     'jury_plans',
     'jury_sessions',
+    'jury_session_members',
+    'jury_session_events',
+    'jury_invitations',
+    // What the reference-data and administration routes write.
+    'projects',
+    'project_operators',
+    'project_certifications',
+    'certifications',
+    'skill_blocks',
+    'policy_changes',
+    'operators',
+    'users',
+    'api_tokens',
+    'admissibility_requests',
   ] as const;
   const rows = await Promise.all(
     tables.map((t) =>
@@ -431,5 +510,17 @@ async function counts(stack: ProcessStack) {
         .executeTakeFirstOrThrow(),
     ),
   );
-  return Object.fromEntries(tables.map((t, i) => [t, Number(rows[i]!.n)]));
+  // Updates leave counts as they are: the active jury members and the last change of one.
+  const members = await stack.db
+    .selectFrom('jury_members')
+    .select((eb) => [
+      eb.fn.count<string>('id').filterWhere('active', '=', true).as('active'),
+      eb.fn.max('updated_at').as('updated'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    ...Object.fromEntries(tables.map((t, i) => [t, Number(rows[i]!.n)])),
+    jury_members_active: Number(members.active),
+    jury_members_updated: members.updated ? new Date(members.updated as Date).toISOString() : null,
+  };
 }

@@ -15,8 +15,14 @@ import {
   type CandidacyState,
 } from '../../src/domain/candidacy/index.js';
 import { assignArm } from '../../src/domain/arm.js';
-import { addDuration } from '../../src/domain/duration.js';
-import { DEFAULT_POLICY, isReinforced, resolvePolicy } from '../../src/domain/policy.js';
+import { addDuration, subtractDuration } from '../../src/domain/duration.js';
+import {
+  DEFAULT_POLICY,
+  isReinforced,
+  policyOverridesSchema,
+  resolvePolicy,
+} from '../../src/domain/policy.js';
+import { domainRefusals } from '../../src/app/reference/policy-view.js';
 import { checkYearlyLimit } from '../../src/domain/yearly-limit.js';
 
 const actor = { userId: 'u-1', operatorId: 'op-advice' };
@@ -376,6 +382,44 @@ describe('policy, arms, reinforced coaching, yearly limit', () => {
       checkYearlyLimit(three, { rncpCode: 'RNCP4', wholeCertification: true }, DEFAULT_POLICY, now)?.code,
       'yearly_limit_certifications',
     );
+  });
+});
+
+describe('a policy holds only durations its clocks can compute', () => {
+  const from = new Date('2027-06-01T10:00:00Z');
+
+  it('refuses an empty, zero or unbounded duration in the domain check every route ends with', () => {
+    for (const bad of [{}, { seconds: 0 }, { days: 0, months: 0 }, { months: 1e9 }, { seconds: 1e12 }]) {
+      assert.equal(
+        policyOverridesSchema.safeParse({ convocationLeadTime: bad }).success,
+        false,
+        JSON.stringify(bad),
+      );
+    }
+    const refusals = domainRefusals({
+      overrides: { admissibilityDecisionDeadline: { months: 1e9 } },
+      arms: { test: { convocationLeadTime: {} }, control: { resultReminderAfter: { seconds: 0 } } },
+    });
+    assert.deepEqual(refusals.map((r) => r.path).sort(), [
+      'body.arms.control.resultReminderAfter',
+      'body.arms.test.convocationLeadTime',
+      'body.overrides.admissibilityDecisionDeadline.months',
+    ]);
+    for (const r of refusals) assert.match(r.message, /^Le champ /);
+  });
+
+  it('accepts the legal defaults, and any duration it accepts gives a date forward and back', () => {
+    assert.deepEqual(domainRefusals({ overrides: { ...DEFAULT_POLICY } }), []);
+    const longest = { months: 120, days: 3_660, workingDays: 2_600, hours: 87_840, seconds: 315_360_000 };
+    assert.equal(policyOverridesSchema.safeParse({ coachingStartDeadline: longest }).success, true);
+    assert.equal(
+      policyOverridesSchema.safeParse({ coachingStartDeadline: { ...longest, days: 3_661 } }).success,
+      false,
+    );
+    for (const d of [longest, { seconds: 1 }, { workingDays: 1 }]) {
+      assert.ok(Number.isFinite(addDuration(from, d).getTime()), JSON.stringify(d));
+      assert.ok(Number.isFinite(subtractDuration(from, d).getTime()), JSON.stringify(d));
+    }
   });
 });
 

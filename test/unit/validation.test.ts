@@ -9,6 +9,7 @@ import { findDirtyText, inspectText, text } from '../../src/api/schemas/text.js'
 import { parseOrThrow, requestErrors, type RequestPart } from '../../src/api/validation.js';
 import type { Action } from '../../src/domain/phases.js';
 import { ACTION_SAMPLES } from '../support/action-samples.js';
+import { apiRoutes } from '../support/api-routes.js';
 import { newCandidacyBody } from '../support/fixtures.js';
 
 /** Words of zod's English messages that must never reach a user. */
@@ -311,35 +312,41 @@ describe('text hygiene: control characters and malformed Unicode', () => {
   });
 
   it('every string field of the API request schemas refuses a NUL on its own (without the net)', () => {
-    const samples: [string, z.ZodType, unknown][] = [
-      ['create', createCandidacySchema, newCandidacyBody()],
-      [
-        'list',
-        listQuerySchema,
-        { projectId: newCandidacyBody().projectId, rncpCode: 'RNCP35830', waitingOn: 'advice:x' },
-      ],
-      ['params', uuidParam, { id: newCandidacyBody().projectId }],
-      ...(Object.keys(ACTION_SAMPLES) as Action[]).map(
-        (a) => [a, ACTION_BODIES[a], ACTION_SAMPLES[a]] as [string, z.ZodType, unknown],
-      ),
-    ];
+    // Every route of the API (candidacies, actions, reference data, administration, jury), each
+    // part with a schema (body, path, query, documented headers) with a valid sample of it.
+    const samples = requestSamples();
     let fields = 0;
-    for (const [name, schema, sample] of samples) {
-      assert.ok(schema.safeParse(sample).success, `${name}: the sample is valid`);
-      for (const path of stringPaths(sample)) {
-        const spoiled = structuredClone(sample);
-        setAt(spoiled, path, `${getAt(sample, path) as string}\u0000`);
-        const result = schema.safeParse(spoiled);
-        assert.ok(!result.success, `${name}: ${path.join('.')} accepts a NUL`);
-        // On the field, or on the union that holds it (record-information's targetBlocks).
-        assert.ok(
-          result.error.issues.some((i) => path.join('.').startsWith(i.path.join('.')) && i.path.length > 0),
-          `${name}: no issue on ${path.join('.')}`,
-        );
-        fields++;
+    const checked = new Set<string>();
+    for (const route of apiRoutes()) {
+      for (const [part, schema] of Object.entries(route.parts)) {
+        const name = `${route.method} ${route.path} ${part}`;
+        const sample = part === 'params' ? paramsSample(schema) : samples[name];
+        assert.ok(sample !== undefined, `${name}: no valid sample in this test`);
+        checked.add(name);
+        assert.ok(schema.safeParse(sample).success, `${name}: the sample is valid`);
+        for (const path of stringPaths(sample)) {
+          const spoiled = structuredClone(sample);
+          setAt(spoiled, path, `${getAt(sample, path) as string}\u0000`);
+          const result = schema.safeParse(spoiled);
+          assert.ok(!result.success, `${name}: ${path.join('.')} accepts a NUL`);
+          // On the field, or on the union that holds it (record-information's targetBlocks).
+          assert.ok(
+            result.error.issues.some((i) => path.join('.').startsWith(i.path.join('.')) && i.path.length > 0),
+            `${name}: no issue on ${path.join('.')}`,
+          );
+          fields++;
+        }
       }
     }
-    assert.ok(fields >= 25, `${fields} string fields checked`);
+    const unused = Object.keys(samples).filter((k) => !checked.has(k));
+    assert.deepEqual(unused, [], 'samples of routes that do not exist');
+    for (const area of ['/api/certifications', '/api/projects', '/api/admin/', '/api/jury/']) {
+      assert.ok(
+        [...checked].some((k) => k.includes(area) && k.endsWith(' body')),
+        `${area}: a body checked`,
+      );
+    }
+    assert.ok(fields >= 120, `${fields} string fields checked`);
   });
 
   it('the net: any string of the request, in arrays, records, keys, at any depth', () => {
@@ -395,4 +402,124 @@ function getAt(value: unknown, path: Path): unknown {
 function setAt(value: unknown, path: Path, next: unknown): void {
   const parent = getAt(value, path.slice(0, -1)) as Record<string | number, unknown>;
   parent[path.at(-1)!] = next;
+}
+
+/** A valid path of a route: each parameter by its name. */
+function paramsSample(schema: z.ZodType): Record<string, string> {
+  // A plain object, or one wrapped for French messages (a preprocess: a pipe into the object).
+  const object = (schema instanceof z.ZodPipe ? schema.out : schema) as z.ZodObject;
+  const names = Object.keys(object.shape);
+  const byName: Record<string, string> = { id: ANY_ID, memberId: ANY_ID, code: 'RNCP35830' };
+  return Object.fromEntries(names.map((n) => [n, byName[n] ?? assert.fail(`no sample for :${n}`)]));
+}
+
+const ANY_ID = '7b0f5a52-3c1e-4c6b-9a57-6f0d2a1e0102';
+
+/** A valid sample of each request part with a schema, by `METHOD path part` (path parameters aside). */
+function requestSamples(): Record<string, unknown> {
+  const key = { 'idempotency-key': 'cle-0123456789' };
+  const page = { limit: '10', offset: '0' };
+  const policy = {
+    overrides: { admissibilityDecisionDeadline: { days: 45 }, lowQualificationLevels: ['none', 'level3'] },
+    arms: { test: { lowQualificationLevels: ['none'] } },
+  };
+  const member = {
+    displayName: 'Hélène Durand',
+    email: 'h.durand@exemple.fr',
+    profile: 'professional',
+    gender: 'F',
+    qualifications: [{ rncpCode: 'RNCP35830', blockCodes: ['RNCP35830BC01'] }],
+    ties: { employers: ['Aide à Domicile 75'], operatorIds: [ANY_ID], userIds: [ANY_ID] },
+    availability: { weekly: [{ weekday: 2, from: '09:00', to: '12:00' }], unavailableDates: ['2027-05-14'] },
+  };
+  const samples: Record<string, unknown> = {
+    'POST /api/candidacies body': newCandidacyBody(),
+    'POST /api/candidacies headers': key,
+    'GET /api/candidacies query': {
+      projectId: ANY_ID,
+      rncpCode: 'RNCP35830',
+      waitingOn: 'advice:x',
+      phase: 'informed',
+      ...page,
+    },
+    'GET /api/inbox query': page,
+    'POST /api/admin/operators body': { name: 'Organisme', email: 'organisme@exemple.fr' },
+    'POST /api/admin/users body': {
+      operatorId: ANY_ID,
+      role: 'advisor',
+      displayName: 'Jeanne Martin',
+      email: 'j.martin@exemple.fr',
+    },
+    'POST /api/admin/users/:id/tokens body': { label: 'CI' },
+    'PUT /api/projects/:id/policy body': policy,
+    'PATCH /api/projects/:id/policy body': policy,
+    'GET /api/projects/:id/email-failures query': page,
+    'POST /api/certifications body': {
+      rncpCode: 'RNCP35830',
+      title: 'Titre professionnel Assistant de vie aux familles',
+      certifierOperatorId: ANY_ID,
+      silenceRule: 'admissible',
+      blocks: [{ code: 'RNCP35830BC01', title: 'Entretenir le logement et le linge d’un particulier' }],
+    },
+    'POST /api/projects body': {
+      name: 'Expérimentation VAE par blocs — Hauts-de-France',
+      leadUserId: ANY_ID,
+      targetPublics: ['low_qualified'],
+      certifications: ['RNCP35830'],
+      operators: [{ operatorId: ANY_ID, role: 'advice' }],
+      policy,
+    },
+    'POST /api/projects headers': key,
+    'GET /api/jury/members query': {
+      operatorId: ANY_ID,
+      rncpCode: 'RNCP35830',
+      active: 'true',
+      remote: 'false',
+      ...page,
+    },
+    'POST /api/jury/members body': {
+      ...member,
+      remote: true,
+      homeDepartement: '93',
+      feeCents: 12_000,
+      travelCents: 3_000,
+      yearlyCap: 10,
+    },
+    'PATCH /api/jury/members/:id body': member,
+    'POST /api/jury/plans body': {
+      projectId: ANY_ID,
+      rncpCode: 'RNCP35830',
+      horizonDays: 7,
+      venues: [{ id: 'lyon', departement: '69' }],
+    },
+    'POST /api/jury/sessions body': {
+      projectId: ANY_ID,
+      planId: ANY_ID,
+      sessionKey: 's1',
+      session: {
+        rncpCode: 'RNCP35830',
+        startsAt: '2027-06-01T09:00:00+02:00',
+        endsAt: '2027-06-01T12:00:00+02:00',
+        modality: 'remote',
+        candidacyIds: [ANY_ID],
+        memberIds: [ANY_ID, ANY_ID],
+        presidentId: ANY_ID,
+      },
+      place: 'Centre d’examen, Lyon',
+      departement: '69',
+      roomUrl: 'https://visio.exemple.fr/jury/salle-1',
+    },
+    'GET /api/jury/sessions query': { status: 'convened', rncpCode: 'RNCP35830', ...page },
+    'POST /api/jury/sessions/:id/results body': {
+      results: [
+        { candidacyId: ANY_ID, outcome: 'partial', blocks: [{ code: 'RNCP35830BC01', validated: true }] },
+      ],
+      memberAttendance: [{ memberId: ANY_ID, attendance: 'present' }],
+    },
+  };
+  for (const action of Object.keys(ACTION_SAMPLES) as Action[]) {
+    samples[`POST /api/candidacies/:id/${action} body`] = ACTION_SAMPLES[action];
+    samples[`POST /api/candidacies/:id/${action} headers`] = key;
+  }
+  return samples;
 }

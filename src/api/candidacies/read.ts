@@ -6,7 +6,7 @@ import type { CandidacyView } from '../../workflows/candidacy/contract.js';
 import { stateQuery } from '../../workflows/candidacy/contract.js';
 import { personalDataAllowed, visibleTo } from '../access.js';
 import type { AuthenticatedUser } from '../auth.js';
-import { acquiredBlocksOf, type AcquiredBlock } from '../../app/candidacies/acquired-blocks.js';
+import { acquiredBlocksByCandidate, acquiredBlocksOf, type AcquiredBlock } from '../../db/acquired-blocks.js';
 import type { listQuerySchema } from './schemas.js';
 
 export function toSummary(row: CandidacyRow) {
@@ -32,7 +32,8 @@ export function toSummary(row: CandidacyRow) {
  * The read model joined with the live workflow state (a Query; null if Temporal does not
  * answer, or when `withLive` is false). The candidate's identity and contact details only for
  * the operators working with them now; others get the candidate's id alone. `acquiredBlocks`: the
- * blocks of this certification the candidate acquired (validated by a jury, in any candidacy).
+ * blocks of this certification the person acquired (validated by a jury, in any of their
+ * candidacies: src/db/person.ts).
  */
 export async function getCandidacy(
   db: Kysely<Database>,
@@ -118,25 +119,13 @@ export async function listCandidacies(
   };
 }
 
-/** For each row, the blocks of its certification its candidate acquired: one query for the page. */
+/** For each row, the blocks of its certification its person acquired (in any candidacy): one query for the page. */
 async function acquiredByCandidacy(db: Kysely<Database>, rows: CandidacyRow[]): Promise<AcquiredBlock[][]> {
-  const found = rows.length
-    ? await db
-        .selectFrom('acquired_blocks')
-        .select(['candidate_id', 'rncp_code', 'block_code', 'acquired_at', 'candidacy_id'])
-        .where('candidate_id', 'in', [...new Set(rows.map((r) => r.candidate_id))])
-        .orderBy('block_code')
-        .execute()
-    : [];
-  return rows.map((r) =>
-    found
-      .filter((a) => a.candidate_id === r.candidate_id && a.rncp_code === r.rncp_code)
-      .map((a) => ({
-        code: a.block_code,
-        acquiredAt: a.acquired_at.toISOString(),
-        candidacyId: a.candidacy_id,
-      })),
+  const found = await acquiredBlocksByCandidate(
+    db,
+    rows.map((r) => r.candidate_id),
   );
+  return rows.map((r) => found.get(r.candidate_id)?.get(r.rncp_code) ?? []);
 }
 
 /** Summaries, with the candidate's name for the rows where the caller may see it. */

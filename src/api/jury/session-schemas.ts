@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, text, uuid, code } from '../schemas/text.js';
+import { httpUrl, isoDateTime, text, uuid, code } from '../schemas/text.js';
 import { blockCode, rncpCode } from '../candidacies/schemas.js';
 import { DEPARTEMENT } from './member-schemas.js';
 
@@ -39,10 +39,7 @@ export const createSessionSchema = z
       .optional(),
     place: text({ min: 3, max: 300 }).optional(),
     departement: departement.optional(),
-    roomUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(500)
-      .optional(),
+    roomUrl: httpUrl({ max: 500 }).optional(),
   })
   .strict()
   .meta({ id: 'JurySessionCreate' });

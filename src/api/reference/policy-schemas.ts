@@ -5,7 +5,7 @@ import {
   type PolicyKey,
   type PolicyPatch,
 } from '../../app/reference/policy-view.js';
-import { policyOverridesSchema } from '../../domain/policy.js';
+import { policyDurationSchema, policyOverridesSchema } from '../../domain/policy.js';
 import { frenchBody } from './french-validation.js';
 
 /**
@@ -14,33 +14,17 @@ import { frenchBody } from './french-validation.js';
  * parameters, their labels and the view itself are src/app/reference/policy-view.ts.
  */
 
-/** The longest duration a policy accepts in each unit: 10 years (a date beyond is meaningless). */
-const DURATION_MAX = { months: 120, days: 3_660, workingDays: 2_600, hours: 87_840, seconds: 315_360_000 };
-
 /**
- * A positive duration: the parts of src/domain/policy.ts (whole numbers of months, days, working
- * days, hours or seconds), at least one of them above zero, none beyond 10 years.
+ * A positive duration: the domain's rule (src/domain/policy.ts — whole numbers of months, days,
+ * working days, hours or seconds, at least one of them above zero, none beyond 10 years), the one
+ * every path that stores a policy ends with, documented here.
  */
-const positiveDurationSchema = z
-  .strictObject({
-    months: z.number().int().min(0).max(DURATION_MAX.months).optional(),
-    days: z.number().int().min(0).max(DURATION_MAX.days).optional(),
-    workingDays: z.number().int().min(0).max(DURATION_MAX.workingDays).optional(),
-    hours: z.number().int().min(0).max(DURATION_MAX.hours).optional(),
-    seconds: z.number().int().min(0).max(DURATION_MAX.seconds).optional(),
-  })
-  // Refused when every part is zero (or none given); a negative part has its own message.
-  .refine((d) => Object.values(d).some((v) => typeof v !== 'number' || v !== 0), {
-    message:
-      'doit être une durée positive : au moins une partie au-dessus de zéro, par exemple { "days": 15 } ou { "months": 2 }',
-    params: { reason: 'duration_not_positive' },
-  })
-  .meta({
-    id: 'PolicyDuration',
-    description:
-      'Durée : mois, jours, jours ouvrés, heures ou secondes (entiers, au moins une partie non nulle).',
-    example: { days: 15 },
-  });
+const positiveDurationSchema = policyDurationSchema.meta({
+  id: 'PolicyDuration',
+  description:
+    'Durée : mois, jours, jours ouvrés, heures ou secondes (entiers, au moins une partie non nulle, au plus 10 ans).',
+  example: { days: 15 },
+});
 
 const domainShape = policyOverridesSchema.shape;
 
@@ -129,6 +113,18 @@ export const policySettingsInputSchema = z
       .optional(),
   })
   .meta({ id: 'ProjectPolicyInput' });
+
+/**
+ * A project's whole policy, replaced at once (PUT /api/projects/:id/policy): checked as a new
+ * project's, each refused field named in French.
+ */
+export const policySettingsBodySchema = frenchBody(
+  policySettingsInputSchema.meta({
+    id: 'ProjectPolicy',
+    description: 'Surcharges des valeurs légales, pour le projet puis par groupe (test, témoin).',
+  }),
+  policyFieldLabel,
+);
 
 const labelledValue = z.object({ value: z.unknown(), label: z.string() });
 const resolvedValue = labelledValue.extend({ from: z.enum(['default', 'project', 'arm']) });

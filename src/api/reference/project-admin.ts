@@ -8,7 +8,7 @@ import type { Database } from '../../db/schema.js';
 import { TARGET_PUBLICS } from '../../domain/publics.js';
 import { OPERATOR_ROLES } from '../../domain/roles.js';
 import { currentUser } from '../auth.js';
-import { idempotencyKeyOf } from '../idempotency-key.js';
+import { idempotencyKeyOf, idempotencyKeySchema } from '../idempotency-key.js';
 import { defineRoute } from '../route.js';
 import { problemSchema, text, uuid } from '../schemas/common.js';
 import { requireAdministrator } from './access.js';
@@ -143,10 +143,8 @@ export function projectAdminRoutes(deps: { db: Kysely<Database> }, registry: Ope
     auth: true,
     body: createProjectSchema,
     headers: z.object({
-      'idempotency-key': z
-        .string()
-        .min(8)
-        .max(200)
+      // The rule idempotencyKeyOf applies (8 to 200 printable ASCII characters), documented as is.
+      'idempotency-key': idempotencyKeySchema
         .optional()
         .meta({ description: 'Rejouer la même requête avec la même clé ne crée qu’un projet.' }),
     }),

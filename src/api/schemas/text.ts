@@ -131,6 +131,17 @@ export function email() {
   return z.email().max(254).superRefine(cleanText(false));
 }
 
+/**
+ * An http(s) URL of one line: the URL parser would let a control character through (it
+ * percent-encodes it), so the text check runs on the URL as given.
+ */
+export function httpUrl(opts: { max: number }) {
+  return z
+    .url({ protocol: /^https?$/ })
+    .max(opts.max)
+    .superRefine(cleanText(false));
+}
+
 /** A UUID. */
 export function uuid() {
   return z.uuid().superRefine(cleanText(false));

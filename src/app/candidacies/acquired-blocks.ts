@@ -1,34 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { AcquiredBlock } from '../../db/acquired-blocks.js';
 import { Refusal } from '../refusal.js';
-
-/** A block a jury validated for this candidate: acquired for good, never examined again. */
-export interface AcquiredBlock {
-  code: string;
-  acquiredAt: string;
-  /** The candidacy whose jury validated it. */
-  candidacyId: string;
-}
-
-/** The blocks of a certification the candidate has acquired, by block code. */
-export async function acquiredBlocksOf(
-  db: Kysely<Database>,
-  candidateId: string,
-  rncpCode: string,
-): Promise<AcquiredBlock[]> {
-  const rows = await db
-    .selectFrom('acquired_blocks')
-    .select(['block_code', 'acquired_at', 'candidacy_id'])
-    .where('candidate_id', '=', candidateId)
-    .where('rncp_code', '=', rncpCode)
-    .orderBy('block_code')
-    .execute();
-  return rows.map((r) => ({
-    code: r.block_code,
-    acquiredAt: r.acquired_at.toISOString(),
-    candidacyId: r.candidacy_id,
-  }));
-}
 
 /**
  * The refusal of a choice that targets acquired blocks (conflict `blocks_already_acquired`), naming

@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { Person } from '../../db/person.js';
 import type { Database } from '../../db/schema.js';
 import { isWholeCertificationRequest } from '../../domain/yearly-limit.js';
 import { Refusal } from '../refusal.js';
-import { acquiredBlocksOf, blocksAlreadyAcquired } from './acquired-blocks.js';
+import { acquiredBlocksOf } from '../../db/acquired-blocks.js';
+import { blocksAlreadyAcquired } from './acquired-blocks.js';
 
 export interface CertificationChoice {
   rncpCode: string;
@@ -16,7 +18,8 @@ export interface CertificationChoice {
  * Checks a certification and target blocks against the project's offer: the certification
  * must be offered by the project, each block must belong to it; "all" means every block.
  *
- * For a known candidate, the blocks they acquired (validated by a jury, in any candidacy) are out of
+ * For a known person (src/db/person.ts: one of their candidate rows, or the e-mail of a candidacy
+ * being created), the blocks they acquired (validated by a jury, in any of their candidacies) are out of
  * reach: targeting one is refused (conflict `blocks_already_acquired`), "all" means every block not
  * acquired, and a choice is on the whole certification only when nothing is acquired — the remaining
  * blocks after a partial validation are a request on skill blocks, which R. 6412-3 does not limit.
@@ -26,7 +29,7 @@ export async function resolveCertificationChoice(
   projectId: string,
   rncpCode: string,
   targetBlocks: string[] | 'all',
-  candidate?: { id: string; refusal?: Record<string, unknown> },
+  candidate?: { person: Person; refusal?: Record<string, unknown> },
 ): Promise<CertificationChoice> {
   const certification = await db
     .selectFrom('certifications as c')
@@ -48,7 +51,7 @@ export async function resolveCertificationChoice(
     .where('rncp_code', '=', rncpCode)
     .execute();
   const known = new Set(blocks.map((b) => b.block_code));
-  const acquired = candidate ? await acquiredBlocksOf(db, candidate.id, rncpCode) : [];
+  const acquired = candidate ? await acquiredBlocksOf(db, candidate.person, rncpCode) : [];
   const acquiredCodes = new Set(acquired.map((b) => b.code));
   const chosen = targetBlocks === 'all' ? [...known].filter((b) => !acquiredCodes.has(b)) : targetBlocks;
   if (new Set(chosen).size !== chosen.length) {

@@ -87,7 +87,6 @@ export async function createCandidacy(
     ...enrolmentFields(body),
     candidacyId,
     createdBy: actor,
-    ...(link ? { candidateId: link.candidateId } : {}),
   });
   const candidateId = link?.candidateId ?? randomUUID();
   try {
@@ -160,6 +159,8 @@ export async function createCandidacy(
 
 function enrolmentFields(body: NewCandidacy) {
   return {
+    // The person by their e-mail: the blocks they acquired in any candidacy are out of reach.
+    person: { email: body.candidate.email },
     projectId: body.projectId,
     rncpCode: body.rncpCode,
     targetBlocks: body.targetBlocks,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Person } from '../../db/person.js';
 import type { Database } from '../../db/schema.js';
 import { assignArm, type ExperimentArm } from '../../domain/arm.js';
 import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../domain/policy.js';
@@ -14,8 +15,8 @@ interface EnrolmentRequest {
   targetBlocks: string[];
   profile: CandidateProfile;
   createdBy: Actor;
-  /** A known candidate (a follow-up): the blocks they acquired cannot be targeted again. */
-  candidateId?: string;
+  /** The person (src/db/person.ts): the blocks they acquired, in any candidacy, cannot be targeted again. */
+  person: Person;
 }
 
 /**
@@ -33,13 +34,9 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
     .executeTakeFirst();
   if (!project) throw Refusal.invalidField('body.projectId', 'unknown_project', 'Projet inconnu.');
 
-  const choice = await resolveCertificationChoice(
-    db,
-    req.projectId,
-    req.rncpCode,
-    req.targetBlocks,
-    req.candidateId ? { id: req.candidateId } : undefined,
-  );
+  const choice = await resolveCertificationChoice(db, req.projectId, req.rncpCode, req.targetBlocks, {
+    person: req.person,
+  });
 
   // The advice operator: the caller's own when it plays that role in the project, else the project's.
   const adviceOperators = await db

@@ -1,7 +1,7 @@
 import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
 import { payloadOf, type JournalPayloads } from '../../domain/candidacy/journal-events.js';
 import { Refusal } from '../refusal.js';
-import { acquiredBlocksOf } from './acquired-blocks.js';
+import { acquiredBlocksOf } from '../../db/acquired-blocks.js';
 import { createCandidacy, type CreateDeps, type Creator } from './create-candidacy.js';
 
 /**

@@ -7,8 +7,9 @@ import { parisYear } from '../../domain/paris-time.js';
 import type { CandidateProfile } from '../../domain/profile.js';
 import { isReinforced, resolvePolicy, type Policy, type ProjectPolicySettings } from '../../domain/policy.js';
 import { checkYearlyLimit, isWholeCertificationRequest } from '../../domain/yearly-limit.js';
+import { personKey } from '../../db/person.js';
 import { Refusal } from '../refusal.js';
-import { acquiredBlocksOf } from './acquired-blocks.js';
+import { acquiredBlocksOf } from '../../db/acquired-blocks.js';
 import { resolveCertificationChoice } from './certification-choice.js';
 import { queryState } from './run-action.js';
 
@@ -118,9 +119,9 @@ export async function prepareAction<A extends Action>(
     case 'record-information': {
       const b = body as ActionInput<'record-information'>;
       const live = phaseFromReadModel(row);
-      // Blocks this candidate acquired (validated by a jury) cannot be targeted again.
+      // Blocks this person acquired (validated by a jury, in any candidacy) cannot be targeted again.
       const choice = await resolveCertificationChoice(db, row.project_id, b.rncpCode, b.targetBlocks, {
-        id: row.candidate_id,
+        person: { candidateId: row.candidate_id },
         refusal: { phase: live.phase, allowedActions: live.allowedActions },
       });
       const reinforced = isReinforced(b.profile, await projectPolicy(db, row));
@@ -213,8 +214,8 @@ export async function prepareAction<A extends Action>(
 const YEARLY_LIMIT_LOCK = 64_123;
 
 /**
- * The yearly limit (R. 6412-3), checked and reserved atomically: under a per-candidate advisory lock
- * (the candidate is the lower-cased e-mail, as creation makes a new candidate row each time), the
+ * The yearly limit (R. 6412-3), checked and reserved atomically: under a per-person advisory lock
+ * (the person of src/db/person.ts, as creation makes a new candidate row each time), the
  * requests of the Paris calendar year are read and, when the new one is allowed, it is written in the
  * same transaction. Two requests at the same moment thus see each other: one waits for the other's
  * reservation. The reservation is committed before the Update is sent (the workflow's journal writes
@@ -229,7 +230,7 @@ async function reserveAdmissibilityRequest(
   return db.transaction().execute(async (trx) => {
     const { key } = await trx
       .selectFrom('candidates')
-      .select(sql<string>`lower(email)`.as('key'))
+      .select(personKey(sql.ref('email')).as('key'))
       .where('id', '=', row.candidate_id)
       .executeTakeFirstOrThrow();
     await sql`select pg_advisory_xact_lock(${YEARLY_LIMIT_LOCK}::integer, hashtext(${key}))`.execute(trx);

@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
 import type { Action } from '../../domain/phases.js';
@@ -17,6 +12,7 @@ import {
   type CandidacyView,
 } from '../../workflows/candidacy/contract.js';
 import { Refusal } from '../refusal.js';
+import { isDeadlineExceeded, TEMPORAL_DEADLINES, withDeadline } from '../temporal-deadline.js';
 
 /**
  * Runs one action as a workflow Update and turns a refusal by its validator into a conflict
@@ -31,14 +27,14 @@ export async function runAction<A extends Action>(
   actor: Actor,
   /** Given, the Update is applied once per ID: a retried request gets the first answer. */
   updateId?: string,
-  updateTimeoutMs = 30_000,
+  updateTimeoutMs: number = TEMPORAL_DEADLINES.updateMs,
 ): Promise<CandidacyView> {
   const handle = temporal.workflow.getHandle(workflowId);
   const definition = actionUpdates[action];
   try {
     // Bounded: a candidacy whose worker is away fails on the deadline (503 at the API) instead
     // of holding the request.
-    return await temporal.connection.withDeadline(Date.now() + updateTimeoutMs, () =>
+    return await withDeadline(temporal, updateTimeoutMs, () =>
       handle.executeUpdate(definition, {
         args: [{ payload, actor }],
         ...(updateId ? { updateId } : {}),
@@ -91,20 +87,6 @@ export function actionUpdateId(userId: string, action: string, key: string, body
   return `${action}-${digest.slice(0, 40)}`;
 }
 
-/** gRPC DEADLINE_EXCEEDED (4), on the error or its cause. */
-/**
- * The Update's RPC ran out of time or was cancelled (gRPC DEADLINE_EXCEEDED or CANCELLED, which the
- * SDK reports as WorkflowUpdateRPCTimeoutOrCancelledError): either way its outcome is unknown.
- */
-function isDeadlineExceeded(err: unknown): boolean {
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
-    if (e.code === 4 || e.code === 1) return true;
-    e = e.cause as typeof e;
-  }
-  return false;
-}
-
 function isCompletedError(err: unknown): boolean {
   return /already completed|workflow execution already completed/i.test((err as Error)?.message ?? '');
 }
@@ -114,7 +96,5 @@ export async function queryState(
   workflowId: string,
   timeoutMs = 10_000,
 ): Promise<CandidacyView> {
-  return temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
-    temporal.workflow.getHandle(workflowId).query(stateQuery),
-  );
+  return withDeadline(temporal, timeoutMs, () => temporal.workflow.getHandle(workflowId).query(stateQuery));
 }

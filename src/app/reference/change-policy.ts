@@ -49,6 +49,23 @@ export async function recordPolicyChange(
 }
 
 /**
+ * Refuses settings the domain's rules refuse (src/app/reference/policy-view.ts `domainRefusals`),
+ * one error per field: whichever route stores a policy (PATCH, PUT, a new project's) calls it
+ * last, so that no policy a workflow cannot run is ever stored.
+ */
+export function assertPolicyStorable(settings: ProjectPolicySettings, root = 'body'): void {
+  const refusals = domainRefusals(settings, root);
+  if (refusals.length) {
+    throw Refusal.invalid(
+      refusals.length === 1
+        ? `La requête contient une erreur (${refusals[0]!.path}).`
+        : `La requête contient ${refusals.length} erreurs.`,
+      refusals,
+    );
+  }
+}
+
+/**
  * Changes a project's policy under a row lock, so that two concurrent changes are both kept
  * and each audit row holds the exact settings it replaced. `next` computes the new settings
  * from the current ones; nothing is recorded when no parameter changes. The PATCH of the policy
@@ -73,15 +90,7 @@ export async function savePolicySettings(
     if (!project) throw Refusal.notFound('project_not_found', `Aucun projet ${projectId}.`);
     const before = normalizeSettings(project.policy);
     const after = normalizeSettings(next(before));
-    const refusals = domainRefusals(after);
-    if (refusals.length) {
-      throw Refusal.invalid(
-        refusals.length === 1
-          ? `La requête contient une erreur (${refusals[0]!.path}).`
-          : `La requête contient ${refusals.length} erreurs.`,
-        refusals,
-      );
-    }
+    assertPolicyStorable(after);
     const keys = changedKeys(before, after);
     if (!keys.length) return { project: { ...project, policy: before }, change: null };
     await trx

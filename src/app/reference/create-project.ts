@@ -6,7 +6,7 @@ import type { ProjectPolicySettings } from '../../domain/policy.js';
 import type { TargetPublic } from '../../domain/publics.js';
 import type { OperatorRole } from '../../domain/roles.js';
 import { Refusal, type FieldError } from '../refusal.js';
-import { recordPolicyChange } from './change-policy.js';
+import { assertPolicyStorable, recordPolicyChange } from './change-policy.js';
 import { changedKeys, normalizeSettings } from './policy-view.js';
 
 /** Who creates a project: an administrator (the route checks the role). */
@@ -86,8 +86,8 @@ async function checkReferences(db: Kysely<Database>, body: NewProject) {
  * certification joins in the certifier role) and its initial policy, recorded as a first change.
  * With an Idempotency-Key, the same request returns the same project (`replayed`).
  *
- * Refusals: `idempotency_key_reused` (conflict); an unknown lead, certification or operator, or a
- * lead who is no project lead (invalid, one error per field).
+ * Refusals: `idempotency_key_reused` (conflict); an unknown lead, certification or operator, a
+ * lead who is no project lead, or a policy the domain's rules refuse (invalid, one error per field).
  */
 export async function createProject(
   db: Kysely<Database>,
@@ -113,6 +113,7 @@ export async function createProject(
   const certifications = await checkReferences(db, body);
   const id = randomUUID();
   const policy = normalizeSettings(body.policy);
+  assertPolicyStorable(policy, 'body.policy');
   const empty = normalizeSettings({});
   try {
     await db.transaction().execute(async (trx) => {

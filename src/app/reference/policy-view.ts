@@ -215,19 +215,23 @@ export function applyPolicyPatch(current: ProjectPolicySettings, patch: PolicyPa
 
 /**
  * The final word on what may be stored: the domain's schema of src/domain/policy.ts, the one
- * the workflow's input relies on. Returns the paths it refuses (none for a valid change).
+ * the workflow's input relies on (a duration no clock can compute is refused there, whatever the
+ * route). Returns the paths it refuses (none for a valid change), under `root` (`body`, or
+ * `body.policy` for a new project's).
  */
-export function domainRefusals(settings: ProjectPolicySettings) {
+export function domainRefusals(settings: ProjectPolicySettings, root = 'body') {
   const refusals: FieldError[] = [];
   const check = (prefix: string, overrides: PolicyOverrides | undefined) => {
     const r = policyOverridesSchema.safeParse(overrides ?? {});
     if (r.success) return;
     for (const iss of r.error.issues) {
-      const path = [prefix, ...iss.path.map(String)].join('.');
+      const path = [root.replace(/^body\.?/, ''), prefix, ...iss.path.map(String)].filter(Boolean).join('.');
+      const label = (POLICY_PARAMETERS as Record<string, { label: string } | undefined>)[String(iss.path[0])]
+        ?.label;
       refusals.push({
         path: `body.${path}`,
         code: iss.code,
-        message: `Le champ ${path} est refusé par les règles de la politique.`,
+        message: `Le champ ${path}${label ? ` (${label})` : ''} est refusé par les règles de la politique.`,
       });
     }
   };

@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { renderErrorPage } from '../layout.js';
+import { PostgresRateLimitStore } from './rate-limit-store.js';
 
 /**
  * Limits on asking for login links (POST /connexion), both in a 15-minute window: 10 per client
  * address (req.ip: behind the loopback proxy, the forwarded client's) and 3 per e-mail address
  * (lower-cased), whether an account matches or not, so the limit reveals nothing either. Counters
- * are in memory, per API process: with N processes, a client can get N times as many.
+ * are in PostgreSQL (rate-limit-store.ts), shared by every API process.
  */
 export interface LoginRateLimits {
   windowMs: number;
@@ -30,12 +34,20 @@ function tooMany(_req: Request, res: Response): void {
     );
 }
 
+/**
+ * The e-mail's key: a SHA-256 of the address as typed, trimmed and lower-cased — no address is
+ * stored with the counters, and any input (control characters, malformed Unicode) is a valid key.
+ */
 export function emailKey(req: Request): string {
   const email = (req.body as Record<string, unknown> | undefined)?.email;
-  return `email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+  const normalised = typeof email === 'string' ? email.trim().toLowerCase() : '';
+  return `email:${createHash('sha256').update(normalised).digest('base64url')}`;
 }
 
-export function loginRateLimiters(limits: LoginRateLimits = DEFAULT_LOGIN_RATE_LIMITS): RequestHandler[] {
+export function loginRateLimiters(
+  db: Kysely<Database>,
+  limits: LoginRateLimits = DEFAULT_LOGIN_RATE_LIMITS,
+): RequestHandler[] {
   const common = {
     windowMs: limits.windowMs,
     standardHeaders: 'draft-8',
@@ -43,7 +55,18 @@ export function loginRateLimiters(limits: LoginRateLimits = DEFAULT_LOGIN_RATE_L
     handler: tooMany,
   } as const;
   return [
-    rateLimit({ ...common, limit: limits.perIp, identifier: 'connexion-ip' }),
-    rateLimit({ ...common, limit: limits.perEmail, identifier: 'connexion-email', keyGenerator: emailKey }),
+    rateLimit({
+      ...common,
+      limit: limits.perIp,
+      identifier: 'connexion-ip',
+      store: new PostgresRateLimitStore(db, 'connexion-ip'),
+    }),
+    rateLimit({
+      ...common,
+      limit: limits.perEmail,
+      identifier: 'connexion-email',
+      keyGenerator: emailKey,
+      store: new PostgresRateLimitStore(db, 'connexion-email'),
+    }),
   ];
 }

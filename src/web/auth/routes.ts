@@ -77,7 +77,7 @@ export function loginRoutes(deps: WebDeps, limits?: LoginRateLimits): Router {
     );
   });
 
-  router.post('/connexion', ...loginRateLimiters(limits), async (req, res) => {
+  router.post('/connexion', ...loginRateLimiters(deps.db, limits), async (req, res) => {
     if (!checkFormToken(req, deps.linkSigner, deps.publicUrl)) return formExpired(res);
     const mailer = deps.mailer;
     if (!mailer) {

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import type { Kysely, Selectable } from 'kysely';
-import { acquiredBlocksOf } from '../../app/candidacies/acquired-blocks.js';
+import { acquiredBlocksOf } from '../../db/acquired-blocks.js';
 import { performAction } from '../../app/candidacies/perform-action.js';
 import { Refusal } from '../../app/refusal.js';
 import { isUnavailable } from '../../api/errors.js';

@@ -139,7 +139,17 @@ export function juryInvitationRoutes(deps: {
       } catch (err) {
         if (err instanceof Refusal && err.kind === 'conflict')
           return page(res, 409, 'Réponse impossible', html`<p>${err.message}</p>`);
-        if (isUnavailable(err)) return unavailable(res);
+        // The session did not answer in time, or a dependency is down: the same link, in a moment.
+        if ((err instanceof Refusal && err.kind === 'unavailable') || isUnavailable(err))
+          return unavailable(res);
+        if (err instanceof Refusal && err.kind === 'not_found') {
+          return page(
+            res,
+            404,
+            'Lien invalide',
+            html`<p>${err.message} Contactez l’organisateur des jurys.</p>`,
+          );
+        }
         throw err;
       }
       return page(

@@ -10,6 +10,7 @@ import type { Plan, ProposedSession, SessionModality } from '../../../domain/jur
 import { jurySession } from '../../../workflows/jury-session/workflow.js';
 import { jurySessionWorkflowId, type JurySessionInput } from '../../../workflows/jury-session/contract.js';
 import { Refusal } from '../../refusal.js';
+import { TEMPORAL_DEADLINES, withDeadline } from '../../temporal-deadline.js';
 import { assertOrganisesJuries } from './organiser-access.js';
 import { buildInstance } from './plan-sessions.js';
 
@@ -261,13 +262,15 @@ export async function createSession(
     createdBy: { userId: caller.id, operatorId: caller.operatorId },
   };
   try {
-    await deps.temporal.workflow.start(jurySession, {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      staticSummary: `Session de jury ${session.rncpCode}`,
-    });
+    await withDeadline(deps.temporal, TEMPORAL_DEADLINES.startMs, () =>
+      deps.temporal.workflow.start(jurySession, {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `Session de jury ${session.rncpCode}`,
+      }),
+    );
   } catch (err) {
     // Not started (Temporal unavailable): nothing is left half-made, the candidacies are free again.
     await db.deleteFrom('jury_sessions').where('id', '=', id).execute();

@@ -14,6 +14,7 @@ import {
   type SessionView,
 } from '../../../workflows/jury-session/contract.js';
 import { Refusal } from '../../refusal.js';
+import { isDeadlineExceeded, TEMPORAL_DEADLINES, withDeadline } from '../../temporal-deadline.js';
 import { assertJuryOrganiser } from './organiser-access.js';
 
 /** A session of the caller's operator (a jury organiser's), or 404. */
@@ -28,10 +29,13 @@ export async function loadSession(db: Kysely<Database>, caller: Caller, id: stri
   return row;
 }
 
-/** Runs a session Update; its validator's refusal becomes a 409 with its code. */
-async function update<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * Runs a session Update within its deadline; its validator's refusal becomes a 409 with its code,
+ * and a deadline passed a 503 `action_outcome_unknown` (a worker may still apply it).
+ */
+async function update<T>(temporal: Client, timeoutMs: number, run: () => Promise<T>): Promise<T> {
   try {
-    return await run();
+    return await withDeadline(temporal, timeoutMs, run);
   } catch (err) {
     if (
       err instanceof WorkflowUpdateFailedError &&
@@ -42,12 +46,25 @@ async function update<T>(run: () => Promise<T>): Promise<T> {
         (err.cause.details?.[0] as { code?: string } | undefined)?.code ?? 'session_action_refused';
       throw Refusal.conflict(code, err.cause.message);
     }
+    if (isDeadlineExceeded(err)) {
+      throw Refusal.unavailable(
+        'action_outcome_unknown',
+        `La session de jury n’a pas répondu dans les ${Math.round(timeoutMs / 1000)} s (moteur de workflows occupé ou arrêté) : l’action peut encore être appliquée. Consultez la session avant de la renvoyer.`,
+      );
+    }
     throw err;
   }
 }
 
-export async function getSession(db: Kysely<Database>, temporal: Client, caller: Caller, id: string) {
-  const row = await loadSession(db, caller, id);
+/** A session with its members, candidacies, cost and journal: for its organiser, or the project's certifier. */
+export async function getSession(
+  db: Kysely<Database>,
+  temporal: Client,
+  caller: Caller,
+  id: string,
+  queryTimeoutMs: number = TEMPORAL_DEADLINES.queryMs,
+) {
+  const row = await loadSessionForResults(db, caller, id);
   const [members, candidacies, events] = await Promise.all([
     db
       .selectFrom('jury_session_members as s')
@@ -77,10 +94,10 @@ export async function getSession(db: Kysely<Database>, temporal: Client, caller:
       .orderBy('seq')
       .execute(),
   ]);
-  const live: SessionView | null = await temporal.workflow
-    .getHandle(row.workflow_id)
-    .query(sessionQuery)
-    .catch(() => null);
+  // The live state beside the read model: null when the workflow does not answer in time.
+  const live: SessionView | null = await withDeadline(temporal, queryTimeoutMs, () =>
+    temporal.workflow.getHandle(row.workflow_id).query(sessionQuery),
+  ).catch(() => null);
   const validatedBlocks = candidacies.reduce((n, c) => n + c.validated_blocks.length, 0);
   const examined = candidacies.filter(
     (c) => c.outcome && c.outcome !== 'absent' && c.outcome !== 'excused',
@@ -139,9 +156,15 @@ export async function getSession(db: Kysely<Database>, temporal: Client, caller:
   };
 }
 
-export async function cancelJurySession(db: Kysely<Database>, temporal: Client, caller: Caller, id: string) {
+export async function cancelJurySession(
+  db: Kysely<Database>,
+  temporal: Client,
+  caller: Caller,
+  id: string,
+  timeoutMs: number = TEMPORAL_DEADLINES.updateMs,
+) {
   const row = await loadSession(db, caller, id);
-  return update(() =>
+  return update(temporal, timeoutMs, () =>
     temporal.workflow.getHandle(row.workflow_id).executeUpdate(cancelSession, {
       args: [{ actor: { userId: caller.id, operatorId: caller.operatorId } }],
     }),
@@ -154,9 +177,10 @@ export async function withdrawSessionMember(
   caller: Caller,
   id: string,
   memberId: string,
+  timeoutMs: number = TEMPORAL_DEADLINES.updateMs,
 ) {
   const row = await loadSession(db, caller, id);
-  return update(() =>
+  return update(temporal, timeoutMs, () =>
     temporal.workflow.getHandle(row.workflow_id).executeUpdate(withdrawMember, {
       args: [{ memberId, actor: { userId: caller.id, operatorId: caller.operatorId } }],
     }),
@@ -170,9 +194,10 @@ export async function recordSessionResults(
   caller: Caller,
   id: string,
   grid: Omit<ResultsGrid, 'actor'>,
+  timeoutMs: number = TEMPORAL_DEADLINES.updateMs,
 ) {
   const row = await loadSessionForResults(db, caller, id);
-  return update(() =>
+  return update(temporal, timeoutMs, () =>
     temporal.workflow.getHandle(row.workflow_id).executeUpdate(recordResults, {
       args: [{ ...grid, actor: { userId: caller.id, operatorId: caller.operatorId } }],
     }),
@@ -185,6 +210,7 @@ export async function answerJuryInvitation(
   temporal: Client,
   invitationId: string,
   accept: boolean,
+  timeoutMs: number = TEMPORAL_DEADLINES.updateMs,
 ) {
   const inv = await db
     .selectFrom('jury_invitations as i')
@@ -193,7 +219,7 @@ export async function answerJuryInvitation(
     .where('i.id', '=', invitationId)
     .executeTakeFirst();
   if (!inv) throw Refusal.notFound('invitation_not_found', 'Invitation inconnue.');
-  return update(() =>
+  return update(temporal, timeoutMs, () =>
     temporal.workflow
       .getHandle(inv.workflow_id)
       .executeUpdate(answerInvitation, { args: [{ invitationId, accept }] }),
@@ -215,14 +241,28 @@ async function loadSessionForCertifier(db: Kysely<Database>, caller: Caller, id:
   return row;
 }
 
-/** The sessions of the organiser's operator, soonest first, with filters and paging. */
+/**
+ * The sessions of the organiser's operator — or, for a certifier, of the projects their operator
+ * certifies (they post the results) — soonest first, with filters and paging.
+ */
 export async function listSessions(
   db: Kysely<Database>,
   caller: Caller,
   q: { status?: string | undefined; rncpCode?: string | undefined; limit: number; offset: number },
 ) {
-  assertJuryOrganiser(caller);
-  let query = db.selectFrom('jury_sessions').where('organiser_operator_id', '=', caller.operatorId);
+  if (caller.role !== 'certifier') assertJuryOrganiser(caller);
+  let query =
+    caller.role === 'certifier'
+      ? db
+          .selectFrom('jury_sessions')
+          .where('project_id', 'in', (eb) =>
+            eb
+              .selectFrom('project_operators')
+              .select('project_id')
+              .where('operator_id', '=', caller.operatorId)
+              .where('role', '=', 'certifier'),
+          )
+      : db.selectFrom('jury_sessions').where('organiser_operator_id', '=', caller.operatorId);
   if (q.status) query = query.where('status', '=', q.status);
   if (q.rncpCode) query = query.where('rncp_code', '=', q.rncpCode);
   const [rows, total] = await Promise.all([
