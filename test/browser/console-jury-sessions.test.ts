@@ -6,7 +6,8 @@ import { DEMO } from '../../src/db/demo-data.js';
 import { checkAccessibility, launchBrowser, logInThroughLink, screenshot, tick } from '../support/browser.js';
 import { eventually } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
-import { COMPRESSED, createProjectWithPolicy, createUserWithToken } from '../support/projects.js';
+import { createJuryOrganisation, type JuryOrganisation } from '../support/jury-organisation.js';
+import { COMPRESSED, createProjectWithPolicy } from '../support/projects.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 /** Room for the planner's half-day slots over the next weeks; a session can be set a minute ahead. */
@@ -18,7 +19,6 @@ const POLICY = {
   juryReminderBefore: { seconds: 5 },
 };
 
-const ALWAYS = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '23:59' }));
 const BC01 = 'RNCP35830BC01';
 const BC02 = 'RNCP35830BC02';
 
@@ -38,77 +38,32 @@ describe('console: jury planner, sessions, results grid (Chromium)', { timeout: 
   let organiserCtx: BrowserContext;
   let certifierCtx: BrowserContext;
   let organiserPage: Page;
-  let token: string;
-  const juryOperator = randomUUID();
-  const organiser = { name: 'Odile Organisatrice', email: `odile.${juryOperator.slice(0, 8)}@exemple.fr` };
+  let org: JuryOrganisation;
+  const organiser = { name: 'Odile Organisatrice', email: `odile.${randomUUID().slice(0, 8)}@exemple.fr` };
   const marc = DEMO.users.find((u) => u.role === 'certifier')!;
-  const members: Record<string, { id: string; email: string }> = {};
+  const members = () => org.members;
+  const invitationPath = (email: string, sessionId: string) => org.invitationPath(email, sessionId);
   let c1: CandidacyDriver;
   let c2: CandidacyDriver;
-
-  async function addMember(key: string, body: Record<string, unknown>) {
-    const email = `${key}.${randomUUID().slice(0, 8)}@exemple.fr`;
-    const res = await stack.http('POST', '/api/jury/members', {
-      token,
-      body: {
-        displayName: `Membre ${key.toUpperCase()}`,
-        email,
-        profile: 'professional',
-        gender: 'F',
-        qualifications: [{ rncpCode: 'RNCP35830', blockCodes: 'all' }],
-        ties: { employers: [], operatorIds: [], userIds: [] },
-        availability: { weekly: ALWAYS, unavailableDates: [] },
-        remote: true,
-        homeDepartement: '75',
-        feeCents: 10_000,
-        travelCents: 5_000,
-        yearlyCap: 50,
-        ...body,
-      },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    members[key] = { id: res.body.id, email };
-  }
-
-  async function invitationPath(email: string, sessionId: string) {
-    const mail = await stack.mail.waitFor(
-      (m) =>
-        m.to.includes(email) &&
-        /Invitation/.test(m.subject) &&
-        m.headers['x-parcours-vae-session'] === sessionId,
-      30_000,
-    );
-    const path = /\/jury\/invitations\/[A-Za-z0-9._-]+/.exec(mail.text ?? '')?.[0];
-    assert.ok(path, mail.text);
-    return path;
-  }
 
   before(async () => {
     browser = await launchBrowser();
     stack = await startTestStack();
     projectId = await createProjectWithPolicy(stack.db, POLICY);
-    await stack.db
-      .insertInto('operators')
-      .values({ id: juryOperator, name: 'Jurys du test console', email: `jurys-${juryOperator}@exemple.fr` })
-      .execute();
-    await stack.db
-      .insertInto('project_operators')
-      .values({ project_id: projectId, operator_id: juryOperator, role: 'jury_organisation' })
-      .execute();
+    org = await createJuryOrganisation(stack, projectId);
     await stack.db
       .insertInto('users')
       .values({
         id: randomUUID(),
-        operator_id: juryOperator,
+        operator_id: org.operatorId,
         role: 'jury_organiser',
         display_name: organiser.name,
         email: organiser.email,
       })
       .execute();
-    token = await createUserWithToken(stack.db, juryOperator, 'jury_organiser');
-    await addMember('a', { profile: 'professional', gender: 'F', feeCents: 12_000 });
-    await addMember('b', { profile: 'trainer', gender: 'M', feeCents: 9_000 });
-    await addMember('c', { profile: 'trainer', gender: 'M', feeCents: 15_000 });
+    await org.addMember('a', { profile: 'professional', gender: 'F', feeCents: 12_000 });
+    await org.addMember('b', { profile: 'trainer', gender: 'M', feeCents: 9_000 });
+    await org.addMember('c', { profile: 'trainer', gender: 'M', feeCents: 15_000 });
     c1 = await CandidacyDriver.create(stack, { projectId });
     c2 = await CandidacyDriver.create(stack, { projectId });
     await c1.toValidationFile();
@@ -245,7 +200,7 @@ describe('console: jury planner, sessions, results grid (Chromium)', { timeout: 
     // Member A accepts through the link of their e-mail, in a browser (the GET answers nothing).
     const member = await organiserCtx.browser()!.newContext({ bypassCSP: true, locale: 'fr-FR' });
     const invitation = await member.newPage();
-    await invitation.goto(stack.baseUrl + (await invitationPath(members.a!.email, sessionId)));
+    await invitation.goto(stack.baseUrl + (await invitationPath(members().a!.email, sessionId)));
     await checkAccessibility(invitation, 'console jury sessions: invitation');
     await screenshot(invitation, 'console-jury-sessions-invitation');
     await invitation.getByRole('button', { name: 'J’accepte de siéger' }).click();
@@ -267,7 +222,7 @@ describe('console: jury planner, sessions, results grid (Chromium)', { timeout: 
     const withdraw = page.getByRole('button', { name: 'Enregistrer le désistement de Membre B' });
     assert.equal(await submit(page, withdraw), 303);
     assert.equal(await success(page), 'Désistement enregistré : le meilleur remplaçant possible est invité.');
-    await invitationPath(members.c!.email, sessionId);
+    await invitationPath(members().c!.email, sessionId);
     await eventually(
       async () => {
         await page.goto(`${stack.baseUrl}/jury/sessions/${sessionId}`);
@@ -300,7 +255,7 @@ describe('console: jury planner, sessions, results grid (Chromium)', { timeout: 
     // A session a minute ahead, composed through the API and the members' links.
     const startsAt = new Date(Date.now() + 45_000);
     const created = await stack.http('POST', '/api/jury/sessions', {
-      token,
+      token: org.token,
       body: {
         projectId,
         session: {
@@ -309,8 +264,8 @@ describe('console: jury planner, sessions, results grid (Chromium)', { timeout: 
           endsAt: new Date(startsAt.getTime() + 60_000).toISOString(),
           modality: 'remote',
           candidacyIds: [c1.id, c2.id],
-          memberIds: [members.a!.id, members.b!.id],
-          presidentId: members.a!.id,
+          memberIds: [members().a!.id, members().b!.id],
+          presidentId: members().a!.id,
         },
         roomUrl: 'https://visio.exemple.fr/salle-jury-grille',
       },
@@ -318,7 +273,7 @@ describe('console: jury planner, sessions, results grid (Chromium)', { timeout: 
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const sessionId = created.body.id as string;
     for (const key of ['a', 'b']) {
-      const path = await invitationPath(members[key]!.email, sessionId);
+      const path = await invitationPath(members()[key]!.email, sessionId);
       assert.equal((await fetch(`${stack.baseUrl}${path}/accept`, { method: 'POST' })).status, 200);
     }
 

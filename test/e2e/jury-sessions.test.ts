@@ -11,7 +11,8 @@ import { Refusal } from '../../src/app/refusal.js';
 import { eventually } from '../support/fixtures.js';
 import { historyText } from '../support/history-text.js';
 import { CandidacyDriver } from '../support/path.js';
-import { COMPRESSED, createProjectWithPolicy, createUserWithToken, OPERATORS } from '../support/projects.js';
+import { createJuryOrganisation, type JuryOrganisation } from '../support/jury-organisation.js';
+import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
@@ -29,54 +30,15 @@ const POLICY = {
   juryReminderBefore: { seconds: 5 },
 };
 
-const ALWAYS = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '23:59' }));
-
 describe('jury sessions: plan, compose, invite, replace, convene, hold, results, cost', () => {
   let stack: TestStack;
   let projectId: string;
   /** A jury organisation of its own, so that the pool holds only this file's members. */
-  const juryOperator = randomUUID();
-  let organiser: string;
-  const asOrganiser = () => ({ token: organiser });
-  const members: Record<string, { id: string; email: string }> = {};
-
-  async function addMember(key: string, body: Record<string, unknown>) {
-    const email = `${key}.${randomUUID().slice(0, 8)}@exemple.fr`;
-    const res = await stack.http('POST', '/api/jury/members', {
-      ...asOrganiser(),
-      body: {
-        displayName: `Membre ${key}`,
-        email,
-        profile: 'professional',
-        gender: 'F',
-        qualifications: [{ rncpCode: 'RNCP35830', blockCodes: 'all' }],
-        ties: { employers: [], operatorIds: [], userIds: [] },
-        availability: { weekly: ALWAYS, unavailableDates: [] },
-        remote: true,
-        homeDepartement: '75',
-        feeCents: 10_000,
-        travelCents: 5_000,
-        yearlyCap: 50,
-        ...body,
-      },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    members[key] = { id: res.body.id, email };
-  }
-
-  /** The path of the invitation link e-mailed to a member. */
-  async function invitationPath(email: string, sessionId: string) {
-    const mail = await stack.mail.waitFor(
-      (m) =>
-        m.to.includes(email) &&
-        /Invitation/.test(m.subject) &&
-        m.headers['x-parcours-vae-session'] === sessionId,
-      30_000,
-    );
-    const path = /\/jury\/invitations\/[A-Za-z0-9._-]+/.exec(mail.text ?? '')?.[0];
-    assert.ok(path, mail.text);
-    return path;
-  }
+  let org: JuryOrganisation;
+  const asOrganiser = () => ({ token: org.token });
+  const members = () => org.members;
+  const addMember = (key: string, body: Record<string, unknown>) => org.addMember(key, body);
+  const invitationPath = (email: string, sessionId: string) => org.invitationPath(email, sessionId);
 
   const answer = (path: string, what: 'accept' | 'decline') =>
     fetch(`${stack.baseUrl}${path}/${what}`, { method: 'POST' });
@@ -84,15 +46,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
   before(async () => {
     stack = await startTestStack();
     projectId = await createProjectWithPolicy(stack.db, POLICY);
-    await stack.db
-      .insertInto('operators')
-      .values({ id: juryOperator, name: 'Jurys du test', email: `jurys-${juryOperator}@exemple.fr` })
-      .execute();
-    await stack.db
-      .insertInto('project_operators')
-      .values({ project_id: projectId, operator_id: juryOperator, role: 'jury_organisation' })
-      .execute();
-    organiser = await createUserWithToken(stack.db, juryOperator, 'jury_organiser');
+    org = await createJuryOrganisation(stack, projectId);
     await addMember('a', { profile: 'professional', gender: 'F', feeCents: 12_000 });
     await addMember('b', { profile: 'trainer', gender: 'M', feeCents: 9_000 });
     await addMember('c', { profile: 'trainer', gender: 'M', feeCents: 15_000 });
@@ -123,7 +77,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     assert.equal(plan.body.plan.sessions.length, 1, JSON.stringify(plan.body.plan));
     const [proposal] = plan.body.plan.sessions;
     assert.deepEqual([...proposal.candidacyIds].sort(), [c1.id, c2.id].sort());
-    assert.deepEqual([...proposal.memberIds].sort(), [members.a!.id, members.b!.id].sort());
+    assert.deepEqual([...proposal.memberIds].sort(), [members().a!.id, members().b!.id].sort());
     assert.equal(plan.body.plan.totalCostCents, 21_000);
     assert.equal(plan.body.summary.costPerCandidateCents, 10_500);
     assert.deepEqual(plan.body.shortages, []);
@@ -144,7 +98,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     const again = await accept();
     assert.equal(again.status, 409, JSON.stringify(again.body));
     assert.equal(again.body.code, 'session_already_created');
-    await invitationPath(members.a!.email, fromPlan.body.id);
+    await invitationPath(members().a!.email, fromPlan.body.id);
 
     const startsAt = new Date(Date.now() + 60_000);
     const session = (memberIds: string[]) => ({
@@ -164,7 +118,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     // The candidacies are held by the proposal's session until it is cancelled.
     const held = await stack.http('POST', '/api/jury/sessions', {
       ...asOrganiser(),
-      body: session([members.a!.id, members.b!.id]),
+      body: session([members().a!.id, members().b!.id]),
     });
     assert.equal(held.status, 409, JSON.stringify(held.body));
     assert.equal(held.body.code, 'candidacy_in_another_session');
@@ -179,7 +133,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     // A member tied to the candidates' coaching operator may not sit.
     const tied = await stack.http('POST', '/api/jury/sessions', {
       ...asOrganiser(),
-      body: session([members.a!.id, members.tied!.id]),
+      body: session([members().a!.id, members().tied!.id]),
     });
     assert.equal(tied.status, 409, JSON.stringify(tied.body));
     assert.equal(tied.body.code, 'session_breaks_rules');
@@ -187,21 +141,21 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
 
     const created = await stack.http('POST', '/api/jury/sessions', {
       ...asOrganiser(),
-      body: session([members.a!.id, members.b!.id]),
+      body: session([members().a!.id, members().b!.id]),
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id as string;
 
     // A accepts, B declines: C, the only other member free and untied, is invited and accepts.
-    const pathA = await invitationPath(members.a!.email, id);
-    const pathB = await invitationPath(members.b!.email, id);
+    const pathA = await invitationPath(members().a!.email, id);
+    const pathB = await invitationPath(members().b!.email, id);
     const page = await fetch(stack.baseUrl + pathA);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /J’accepte de siéger/);
     assert.equal((await answer(pathA, 'accept')).status, 200);
     assert.equal((await answer(pathA, 'accept')).status, 409, 'an invitation is answered once');
     assert.equal((await answer(pathB, 'decline')).status, 200);
-    const pathC = await invitationPath(members.c!.email, id);
+    const pathC = await invitationPath(members().c!.email, id);
     assert.equal((await answer(pathC, 'accept')).status, 200);
     assert.equal((await fetch(`${stack.baseUrl}/jury/invitations/forged.123.abc`)).status, 404);
 
@@ -216,7 +170,10 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
       const s = await c.state();
       assert.equal(s.phase, 'jury_scheduled');
     }
-    await stack.mail.waitFor((m) => m.to.includes(members.c!.email) && /Convocation/.test(m.subject), 20_000);
+    await stack.mail.waitFor(
+      (m) => m.to.includes(members().c!.email) && /Convocation/.test(m.subject),
+      20_000,
+    );
     await stack.mail.waitFor((m) => m.to.includes(c1.email) && /Convocation/.test(m.subject), 20_000);
     // A convocation made by the session is changed by the session only.
     const manual = await c1.refused('cancel-jury', { reason: 'other' }, 'certifier');
@@ -251,8 +208,8 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
           },
         ],
         memberAttendance: [
-          { memberId: members.a!.id, attendance: 'present' },
-          { memberId: members.c!.id, attendance: 'present' },
+          { memberId: members().a!.id, attendance: 'present' },
+          { memberId: members().c!.id, attendance: 'present' },
         ],
       },
     });
@@ -270,9 +227,9 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
       read.body.members.map((m: { memberId: string; status: string }) => [m.memberId, m.status]),
     );
     assert.deepEqual(statuses, {
-      [members.a!.id]: 'accepted',
-      [members.b!.id]: 'declined',
-      [members.c!.id]: 'accepted',
+      [members().a!.id]: 'accepted',
+      [members().b!.id]: 'declined',
+      [members().c!.id]: 'accepted',
     });
     // Its organiser lists it; other roles and other organisers do not see it.
     const list = await stack.http('GET', '/api/jury/sessions?status=closed', asOrganiser());
@@ -287,10 +244,10 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     assert.equal(foreign.status, 403, JSON.stringify(foreign.body));
     // The session's workflow holds IDs only: no member's name or address in its history.
     const history = historyText(await stack.temporal.workflow.getHandle(read.body.workflowId).fetchHistory());
-    assert.ok(history.includes(members.a!.id), 'payloads decoded');
+    assert.ok(history.includes(members().a!.id), 'payloads decoded');
     for (const m of Object.values(members))
       assert.ok(!history.includes(m.email), 'no member address in history');
-    assert.ok(!history.includes('Membre a'), 'no member name in history');
+    assert.ok(!history.includes('Membre A'), 'no member name in history');
     const types = read.body.events.map((e: { type: string }) => e.type);
     for (const t of [
       'session_created',
@@ -330,20 +287,20 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     // b declines, c (the only member left who may sit) declines too: nobody can take the seat.
     const first = await stack.http('POST', '/api/jury/sessions', {
       ...asOrganiser(),
-      body: body([members.a!.id, members.b!.id]),
+      body: body([members().a!.id, members().b!.id]),
     });
     assert.equal(first.status, 201, JSON.stringify(first.body));
     assert.equal(
-      (await answer(await invitationPath(members.b!.email, first.body.id), 'decline')).status,
+      (await answer(await invitationPath(members().b!.email, first.body.id), 'decline')).status,
       200,
     );
     assert.equal(
-      (await answer(await invitationPath(members.c!.email, first.body.id), 'decline')).status,
+      (await answer(await invitationPath(members().c!.email, first.body.id), 'decline')).status,
       200,
     );
     const alert = await stack.mail.waitFor(
       (m) =>
-        m.to.includes(`jurys-${juryOperator}@exemple.fr`) &&
+        m.to.includes(`jurys-${org.operatorId}@exemple.fr`) &&
         m.headers['x-parcours-vae-session'] === first.body.id,
       30_000,
     );
@@ -360,10 +317,10 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     // A session composed at once (a and c accept), convened, then cancelled: back to waiting.
     const second = await stack.http('POST', '/api/jury/sessions', {
       ...asOrganiser(),
-      body: body([members.a!.id, members.c!.id]),
+      body: body([members().a!.id, members().c!.id]),
     });
     assert.equal(second.status, 201, JSON.stringify(second.body));
-    for (const m of [members.a!, members.c!]) {
+    for (const m of [members().a!, members().c!]) {
       assert.equal((await answer(await invitationPath(m.email, second.body.id), 'accept')).status, 200);
     }
     await eventually(async () => (await c3.state()).phase === 'jury_scheduled', 30_000, 'convened');
@@ -375,7 +332,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
     await stack.mail.waitFor((m) => m.to.includes(c3.email) && /annulée/.test(m.subject), 20_000);
     await stack.mail.waitFor(
       (m) =>
-        m.to.includes(members.a!.email) &&
+        m.to.includes(members().a!.email) &&
         /annulée/.test(m.subject) &&
         m.headers['x-parcours-vae-session'] === second.body.id,
       20_000,
@@ -431,7 +388,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
       const user = await stack.db
         .selectFrom('users')
         .select('id')
-        .where('operator_id', '=', juryOperator)
+        .where('operator_id', '=', org.operatorId)
         .where('role', '=', 'jury_organiser')
         .executeTakeFirstOrThrow();
       const startsAt = new Date(Date.now() + 86_400_000);
@@ -440,7 +397,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
         .values({
           id,
           project_id: projectId,
-          organiser_operator_id: juryOperator,
+          organiser_operator_id: org.operatorId,
           rncp_code: 'RNCP35830',
           starts_at: startsAt,
           ends_at: new Date(startsAt.getTime() + 3_600_000),
@@ -456,12 +413,12 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
         .values({
           id: invitationId,
           session_id: id,
-          member_id: members.a!.id,
+          member_id: members().a!.id,
           respond_by: startsAt,
           status: 'pending',
         })
         .execute();
-      const caller = { id: user.id, operatorId: juryOperator, role: 'jury_organiser' as const };
+      const caller = { id: user.id, operatorId: org.operatorId, role: 'jury_organiser' as const };
       const outcomeUnknown = (err: unknown) => {
         assert.ok(err instanceof Refusal, String(err));
         assert.equal(err.kind, 'unavailable');
@@ -479,7 +436,7 @@ describe('jury sessions: plan, compose, invite, replace, convene, hold, results,
 
         // Each other Update of a session, with a short deadline.
         await assert.rejects(
-          withdrawSessionMember(stack.db, stack.temporal, caller, id, members.b!.id, 1_000),
+          withdrawSessionMember(stack.db, stack.temporal, caller, id, members().b!.id, 1_000),
           outcomeUnknown,
         );
         await assert.rejects(

@@ -30,6 +30,35 @@ const newIp = () => `203.0.113.${++ipCounter}`;
 type Jar = Map<string, string>;
 
 /** A fetch that sends and keeps cookies, from one client address, without following redirects. */
+/**
+ * Asks for a login link through another API process on the same database, without a mailer (past
+ * the rate limits it answers 503): its status, and its answer to `check`.
+ */
+async function askForLinkOnAnotherProcess(email: string, check?: (res: Response) => Promise<void>) {
+  const app = createApp({
+    db: stack.db,
+    temporal: stack.temporal,
+    taskQueue: stack.taskQueue,
+    logger: createLogger('silent'),
+  });
+  const server = createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const page = await fetch(`${base}/connexion`);
+    const cookie = page.headers.getSetCookie()[0]!.split(';')[0]!;
+    const res = await fetch(`${base}/connexion`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfOf(await page.text()), email }).toString(),
+    });
+    await check?.(res);
+    return res.status;
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
 function client(ip = newIp()) {
   const jar: Jar = new Map();
   const request = async (
@@ -349,28 +378,7 @@ describe('rate limits on asking for a link', () => {
     const email = 'partage@inconnu.example';
     for (let i = 0; i < 3; i++) assert.equal((await askForLink(client(), email)).status, 200);
     // A second API process on the same database (no mailer: past the limits it would answer 503).
-    const other = createServer(
-      createApp({
-        db: stack.db,
-        temporal: stack.temporal,
-        taskQueue: stack.taskQueue,
-        logger: createLogger('silent'),
-      }),
-    );
-    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
-    try {
-      const base = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
-      const page = await fetch(`${base}/connexion`);
-      const cookie = page.headers.getSetCookie()[0]!.split(';')[0]!;
-      const res = await fetch(`${base}/connexion`, {
-        method: 'POST',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrfOf(await page.text()), email }).toString(),
-      });
-      assert.equal(res.status, 429);
-    } finally {
-      await new Promise<void>((r) => other.close(() => r()));
-    }
+    assert.equal(await askForLinkOnAnotherProcess(email), 429);
   });
 
   it('allows 10 requests per client address in 15 minutes', async () => {
@@ -536,31 +544,10 @@ describe('assets and pages without a session', () => {
   });
 
   it('answers a 503 page when no mailer is configured', async () => {
-    const app = createApp({
-      db: stack.db,
-      temporal: stack.temporal,
-      taskQueue: stack.taskQueue,
-      logger: createLogger('silent'),
-    });
-    const server = createServer(app);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const page = await fetch(`${base}/connexion`);
-      const cookie = page.headers.getSetCookie()[0]!.split(';')[0]!;
-      const res = await fetch(`${base}/connexion`, {
-        method: 'POST',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          _csrf: csrfOf(await page.text()),
-          email: user('advisor').email,
-        }).toString(),
-      });
-      assert.equal(res.status, 503);
+    const status = await askForLinkOnAnotherProcess(user('advisor').email, async (res) => {
       assert.match(await res.text(), /Connexion momentanément indisponible/);
-    } finally {
-      await new Promise<void>((r) => server.close(() => r()));
-    }
+    });
+    assert.equal(status, 503);
   });
 });
 

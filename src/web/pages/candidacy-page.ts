@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { REFUSAL_STATUS } from '../../api/errors.js';
 import { ACTION_BODIES, ACTION_SUMMARIES, type ActionBody } from '../../api/candidacies/action-schemas.js';
 import { getCandidacy } from '../../api/candidacies/read.js';
 import { callerOf, loadVisibleCandidacy, partiesOf } from '../../api/access.js';
@@ -31,15 +32,15 @@ import { html, type Html } from '../html.js';
 import { alert, badge, dateTime, sendError, sendNotFound, sendPage, table } from './components.js';
 import { ACTION_BUTTONS, actionUi, WEIGHTY_ACTIONS, type ActionFormContext } from './forms/action-ui.js';
 import {
-  errorsByField,
+  type FormErrors,
+  type FormValues,
   formValuesFrom,
   formValuesOf,
   NO_ERRORS,
+  refusalErrors,
   renderSchemaForm,
   toDateTimeLocal,
   validateSchemaForm,
-  type FormErrors,
-  type FormValues,
 } from './forms/schema-form.js';
 import {
   ARM_LABELS,
@@ -154,16 +155,10 @@ export async function candidacyAction(deps: WebDeps, req: Request, res: Response
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
     if (err.kind === 'invalid') {
-      const errors = (err.details.errors as { path: string; message: string }[] | undefined) ?? [];
-      const mapped = errorsByField(
-        schema,
-        ui,
-        errors.map((e) => ({ path: e.path.replace(/^body\.?/, ''), message: e.message })),
-      );
-      if (errors.length === 0) mapped.form.push(err.message);
-      return renderCandidacy(deps, res, row, { status: 400, form: { action: a, values, errors: mapped } });
+      const errors = refusalErrors(schema, ui, err);
+      return renderCandidacy(deps, res, row, { status: 400, form: { action: a, values, errors } });
     }
-    const status = { conflict: 409, not_found: 404, forbidden: 403, unavailable: 503 }[err.kind];
+    const status = REFUSAL_STATUS[err.kind];
     return renderCandidacy(deps, res, row, {
       status,
       refusal: err,
@@ -203,7 +198,7 @@ export async function followUpAction(deps: WebDeps, req: Request, res: Response)
     res.redirect(303, `/candidatures/${result.candidacyId}?ok=creation`);
   } catch (err) {
     if (!(err instanceof Refusal) || err.kind === 'invalid') throw err;
-    const status = { conflict: 409, not_found: 404, forbidden: 403, unavailable: 503 }[err.kind];
+    const status = REFUSAL_STATUS[err.kind];
     return renderCandidacy(deps, res, row, { status, refusal: err });
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { REFUSAL_STATUS } from '../../api/errors.js';
 import { createCandidacySchema } from '../../api/candidacies/schemas.js';
 import { idempotencyKeySchema } from '../../api/idempotency-key.js';
 import { createCandidacy, type NewCandidacy } from '../../app/candidacies/create-candidacy.js';
@@ -17,14 +18,14 @@ import {
   QUALIFICATION_CHOICES,
 } from './forms/action-ui.js';
 import {
-  errorsByField,
-  formValuesOf,
-  NO_ERRORS,
-  renderSchemaForm,
-  validateSchemaForm,
   type FormErrors,
   type FormUi,
   type FormValues,
+  formValuesOf,
+  NO_ERRORS,
+  refusalErrors,
+  renderSchemaForm,
+  validateSchemaForm,
 } from './forms/schema-form.js';
 
 /** The projects where the user's operator may create candidacies (outreach or advice role). */
@@ -193,16 +194,9 @@ export async function createCandidacyFromForm(deps: WebDeps, req: Request, res: 
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
     if (err.kind === 'invalid') {
-      const errors = (err.details.errors as { path: string; message: string }[] | undefined) ?? [];
-      const mapped = errorsByField(
-        createCandidacySchema,
-        ui,
-        errors.map((e) => ({ path: e.path.replace(/^body\.?/, ''), message: e.message })),
-      );
-      if (errors.length === 0) mapped.form.push(err.message);
-      return renderForm(res, 400, { ui, values, errors: mapped, key });
+      return renderForm(res, 400, { ui, values, errors: refusalErrors(createCandidacySchema, ui, err), key });
     }
-    const status = { conflict: 409, not_found: 404, forbidden: 403, unavailable: 503 }[err.kind];
+    const status = REFUSAL_STATUS[err.kind];
     if (err.code === 'idempotency_key_reused') {
       // This form already created a candidacy (sent again after changes): a fresh key for a new one.
       return renderForm(res, 409, {

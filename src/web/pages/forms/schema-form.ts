@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { requestErrors } from '../../../api/validation.js';
+import type { Refusal } from '../../../app/refusal.js';
 import { fromParis, toParis } from '../../../domain/paris-time.js';
 import { html, type Html } from '../../html.js';
 import { specOf, type FieldSpec } from './introspect.js';
@@ -271,6 +272,21 @@ export function errorsByField(
     else (out.fields[target] ??= []).push(e.message);
   }
   return out;
+}
+
+/**
+ * An invalid refusal of a use case (its `errors`, paths of the body) beside the form's fields; a
+ * refusal naming no field, on the form.
+ */
+export function refusalErrors(schema: z.ZodType, ui: FormUi, refusal: Refusal): FormErrors {
+  const errors = (refusal.details.errors as { path: string; message: string }[] | undefined) ?? [];
+  const mapped = errorsByField(
+    schema,
+    ui,
+    errors.map((e) => ({ path: e.path.replace(/^body\.?/, ''), message: e.message })),
+  );
+  if (errors.length === 0) mapped.form.push(refusal.message);
+  return mapped;
 }
 
 /** Every field and group a form shows, by name. */

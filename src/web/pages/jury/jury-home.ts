@@ -13,11 +13,12 @@ import type { WebDeps } from '../../deps.js';
 import { html } from '../../html.js';
 import { alert, badge, dateTime, pagination, queryValue, sendPage, table } from '../components.js';
 import {
-  errorsByField,
-  formValuesOf,
-  validateSchemaForm,
   type FormErrors,
   type FormValues,
+  formValuesOf,
+  NO_ERRORS,
+  refusalErrors,
+  validateSchemaForm,
 } from '../forms/schema-form.js';
 import { JURY_MODALITY_LABELS } from '../labels.js';
 import { certificationTitles } from '../shared.js';
@@ -56,17 +57,7 @@ export async function planFromForm(deps: WebDeps, req: Request, res: Response): 
     res.redirect(303, `/jury/propositions/${plan.id}`);
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
-    const errors =
-      err.kind === 'invalid'
-        ? errorsByField(
-            planRequestSchema,
-            ui,
-            ((err.details.errors as { path: string; message: string }[] | undefined) ?? []).map((e) => ({
-              path: e.path.replace(/^body\.?/, ''),
-              message: e.message,
-            })),
-          )
-        : { fields: {}, form: [] };
+    const errors = err.kind === 'invalid' ? refusalErrors(planRequestSchema, ui, err) : NO_ERRORS;
     return renderHome(deps, req, res, {
       status: REFUSAL_STATUS[err.kind],
       plan: { values, errors, refusal: err.message },

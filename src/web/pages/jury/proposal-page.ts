@@ -14,13 +14,14 @@ import type { WebDeps } from '../../deps.js';
 import { html, type Html } from '../../html.js';
 import { alert, badge, dateTime, sendNotFound, sendPage, table } from '../components.js';
 import {
-  errorsByField,
-  formValuesOf,
-  renderSchemaForm,
-  validateSchemaForm,
   type FormErrors,
   type FormUi,
   type FormValues,
+  formValuesOf,
+  NO_ERRORS,
+  refusalErrors,
+  renderSchemaForm,
+  validateSchemaForm,
 } from '../forms/schema-form.js';
 import { JURY_MODALITY_LABELS } from '../labels.js';
 import { euros, juryRolesOnly, sessionStatusLabel, solverStatusLabel } from './jury-labels.js';
@@ -91,17 +92,7 @@ export async function createFromProposal(deps: WebDeps, req: Request, res: Respo
     res.redirect(303, `/jury/sessions/${created.id}?ok=creation`);
   } catch (err) {
     if (!(err instanceof Refusal)) throw err;
-    const errors =
-      err.kind === 'invalid'
-        ? errorsByField(
-            schema,
-            ui,
-            ((err.details.errors as { path: string; message: string }[] | undefined) ?? []).map((e) => ({
-              path: e.path.replace(/^body\.?/, ''),
-              message: e.message,
-            })),
-          )
-        : { fields: {}, form: [] };
+    const errors = err.kind === 'invalid' ? refusalErrors(schema, ui, err) : NO_ERRORS;
     if (err.kind === 'invalid' && errors.fields && Object.keys(errors.fields).length === 0)
       errors.form.push(err.message);
     return render(deps, req, res, {
