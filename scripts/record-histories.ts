@@ -21,7 +21,10 @@ import { startTestStack } from '../test/support/stack.js';
  * v1: journal as an activity; v2: journal as a local activity, e-mails in one activity, runs
  * closed after the Update task; v3: the identification journaled before the handlers are set;
  * v4: rules version 2 (clocks settle before actions, journaled at their instant), the e-mail
- * failures journaled (test/workflow records the late-action interleavings of this generation).
+ * failures journaled. The workflow tier records this generation's late-action interleavings, one
+ * per clock (`v4-late-*`: silence, lapse, abandonment contest, transfer, jury escalation), with
+ * `RECORD_HISTORIES=1 node --import tsx --test test/workflow/clocks-race.test.ts`; the jury
+ * sessions' `js1-*` come from test/workflow/jury-session.test.ts the same way.
  */
 const GENERATION = 'v4';
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/replay/histories');
