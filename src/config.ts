@@ -31,6 +31,10 @@ export interface AppConfig {
   temporalUiUrl: string | undefined;
   /** Sign-in to the console through OpenID Connect (ProConnect): null when not configured. */
   oidc: OidcConfig | null;
+  /** Bearer token of the API's GET /metrics; unset: /metrics is off (README, « Metrics and traces »). */
+  metricsToken: string | undefined;
+  /** host:port of the worker's Prometheus endpoint (the SDK runtime's); unset: none. */
+  workerMetricsAddress: string | undefined;
 }
 
 /** An OpenID Connect provider for the console's sign-in (OIDC_* variables). */
@@ -76,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     juryRoomUrlTemplate: env.JURY_ROOM_URL_TEMPLATE || undefined,
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,
     oidc: oidcFromEnv(env),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    workerMetricsAddress: env.WORKER_METRICS_ADDRESS || undefined,
   };
 }
 

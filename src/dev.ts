@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
@@ -16,6 +17,9 @@ import { startTemporalDevServer } from './devstack/temporal-dev-server.js';
 import { createLogger } from './logger.js';
 import { connectTemporalClient, temporalConnectConfig } from './temporal-connection.js';
 import { createVaeWorker } from './worker-factory.js';
+import { getFreePort } from './devstack/port-probe.js';
+import { startTracingFromEnv } from './observability/tracing.js';
+import { workerTelemetryOptions } from './observability/worker.js';
 
 /**
  * `npm run dev`: the whole stack in one command. Every service whose variable is unset
@@ -43,12 +47,18 @@ async function main() {
     say('Tout est arrêté.');
     process.exit(code);
   };
+  // Metrics are on in dev: the worker's (SDK) on a free port, the API's behind a per-run token.
+  const workerMetrics = config.workerMetricsAddress ?? `127.0.0.1:${await getFreePort()}`;
+  const metricsToken = config.metricsToken ?? randomBytes(24).toString('base64url');
   // Ctrl-C stops everything in order (API, worker, then the services), so the SDK must not
   // stop the worker on its own; its logs stay at warnings.
   Runtime.install({
     shutdownSignals: [],
     logger: new DefaultLogger(config.logLevel === 'debug' ? 'INFO' : 'WARN'),
+    ...workerTelemetryOptions(workerMetrics),
   });
+  const tracing = startTracingFromEnv('parcours-vae');
+  stops.push(() => tracing?.shutdown());
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
@@ -129,6 +139,7 @@ async function main() {
       publicUrl: config.publicUrl,
       oidc: config.oidc,
       temporalUiUrl: config.temporalUiUrl ?? temporalUi,
+      metricsToken,
     });
     const http = createServer(app);
     await new Promise<void>((resolve, reject) => {
@@ -153,6 +164,9 @@ async function main() {
     say(`  Temporal Web UI     ${temporalUi ?? '(serveur Temporal configuré : ' + temporalAddress + ')'}`);
     say(`  Boîte mail (dév.)   ${mailUi ?? '(SMTP configuré : ' + smtpUrl + ')'}`);
     say(`  PostgreSQL          ${redactUrl(databaseUrl)}`);
+    say(`  Métriques API       ${apiUrl}/metrics  (en-tête « Authorization: Bearer ${metricsToken} »)`);
+    say(`  Métriques worker    http://${workerMetrics.replace(/^0\.0\.0\.0:/, 'localhost:')}/metrics`);
+    if (tracing) say('  Traces              exportées en OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT)');
     say(
       `  Candidature démo    ${apiUrl}/api/candidacies/${demo.candidacyId}  (workflow candidacy-${demo.candidacyId})`,
     );

@@ -6,6 +6,7 @@ import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { connectTemporalClient } from './temporal-connection.js';
+import { startTracingFromEnv } from './observability/tracing.js';
 
 /** Production API entry point (`npm start`). */
 async function main() {
@@ -15,6 +16,8 @@ async function main() {
     throw new Error('DATABASE_URL is required to run the API alone (npm run dev embeds one).');
   const db = createDb({ url: config.databaseUrl, applicationName: 'parcours-vae-api' });
   if (config.migrateOnStart) logger.info({ applied: await migrateToLatest(db) }, 'migrations');
+  // Before the Temporal client: its interceptors continue the requests' spans.
+  const tracing = startTracingFromEnv('parcours-vae-api');
   const temporal = await connectTemporalClient({ address: config.temporalAddress });
   // The console's login links; the same SMTP_URL default as the worker's.
   const mailer = createSmtpMailer(config.smtpUrl ?? 'smtp://localhost:1025?ignoreTLS=true');
@@ -41,6 +44,7 @@ async function main() {
       await temporal.connection.close();
       mailer.close();
       await db.destroy();
+      await tracing?.shutdown();
       process.exit(0);
     });
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { temporalClientInterceptors } from './observability/tracing.js';
 
 export interface TemporalTarget {
   /** Overrides TEMPORAL_ADDRESS (e.g. the embedded dev server's address). */
@@ -22,5 +23,5 @@ export function temporalConnectConfig(target: TemporalTarget = {}) {
 export async function connectTemporalClient(target: TemporalTarget = {}): Promise<Client> {
   const { connectionOptions, namespace } = temporalConnectConfig(target);
   const connection = await Connection.connect(connectionOptions);
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, interceptors: temporalClientInterceptors() });
 }

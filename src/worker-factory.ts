@@ -8,6 +8,8 @@ import type { Kysely } from 'kysely';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import type { Mailer } from './activities/mailer.js';
 import type { Database } from './db/schema.js';
+import { temporalClientInterceptors } from './observability/tracing.js';
+import { withWorkerTracing } from './observability/worker.js';
 
 export interface VaeWorkerDeps {
   connection: NativeConnection;
@@ -38,14 +40,22 @@ export async function createVaeWorker(deps: VaeWorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath }),
+    // Tracing on (src/observability): the traced bundle, the interceptors and the span sink.
+    ...withWorkerTracing(
+      bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath },
+      workflowsPath,
+    ),
     activities: createActivities({
       db: deps.db,
       mailer: deps.mailer,
       mailFrom: deps.mailFrom,
       faults: deps.faults,
       // The jury sessions act on candidacies through their Updates, on the worker's own connection.
-      temporal: new Client({ connection: deps.connection, namespace: deps.namespace }),
+      temporal: new Client({
+        connection: deps.connection,
+        namespace: deps.namespace,
+        interceptors: temporalClientInterceptors(),
+      }),
       links: deps.links ?? defaultLinks(),
     }),
     // Bounded sticky cache: memory stays flat however many candidacies are open.

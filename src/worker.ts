@@ -7,6 +7,8 @@ import { createDb } from './db/connection.js';
 import { createLogger } from './logger.js';
 import { temporalConnectConfig } from './temporal-connection.js';
 import { createVaeWorker } from './worker-factory.js';
+import { startTracingFromEnv } from './observability/tracing.js';
+import { installWorkerRuntime } from './observability/worker.js';
 
 /** Production worker entry point (`npm run worker`), from the prebuilt workflow bundle. */
 async function main() {
@@ -16,6 +18,9 @@ async function main() {
     throw new Error('DATABASE_URL is required to run the worker alone (npm run dev embeds one).');
   const db = createDb({ url: config.databaseUrl, applicationName: 'parcours-vae-worker' });
   const mailer = createSmtpMailer(config.smtpUrl ?? 'smtp://localhost:1025?ignoreTLS=true');
+  // WORKER_METRICS_ADDRESS: the SDK's Prometheus endpoint; OTEL_EXPORTER_OTLP_ENDPOINT: traces.
+  installWorkerRuntime(config.workerMetricsAddress);
+  const tracing = startTracingFromEnv('parcours-vae-worker');
   const { connectionOptions, namespace } = temporalConnectConfig({ address: config.temporalAddress });
   const connection = await NativeConnection.connect(connectionOptions);
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,6 +39,7 @@ async function main() {
   await connection.close();
   await db.destroy();
   mailer.close();
+  await tracing?.shutdown();
   logger.info('worker stopped');
 }
 

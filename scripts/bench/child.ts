@@ -15,6 +15,7 @@ import { startMailCapture } from '../../src/devstack/mail-capture.js';
 import { createLogger } from '../../src/logger.js';
 import { connectTemporalClient } from '../../src/temporal-connection.js';
 import { createVaeWorker } from '../../src/worker-factory.js';
+import { workerTelemetryOptions } from '../../src/observability/worker.js';
 import { benchActivities } from './noop-activities.js';
 
 export type ChildRole = 'api' | 'worker' | 'bare-worker' | 'mail';
@@ -83,13 +84,7 @@ async function main(): Promise<void> {
     Runtime.install({
       shutdownSignals: [],
       logger: new DefaultLogger('WARN'),
-      ...(settings.metricsPort
-        ? {
-            telemetryOptions: {
-              metrics: { prometheus: { bindAddress: `127.0.0.1:${settings.metricsPort}` } },
-            },
-          }
-        : {}),
+      ...workerTelemetryOptions(settings.metricsPort ? `127.0.0.1:${settings.metricsPort}` : undefined),
     });
     const connection = await NativeConnection.connect({ address: settings.temporalAddress! });
     stops.push(() => connection.close());

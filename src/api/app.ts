@@ -32,6 +32,7 @@ import { webRoutes } from '../web/app.js';
 import { createOidcClient } from '../web/auth/oidc-client.js';
 import { OIDC_CALLBACK_PATH } from '../web/auth/oidc-routes.js';
 import { redactCandidatePath } from '../web/candidate/routes.js';
+import { apiObservability } from '../observability/api.js';
 
 export interface ApiDeps {
   db: Kysely<Database>;
@@ -54,6 +55,8 @@ export interface ApiDeps {
   temporalUiUrl?: string | undefined;
   /** The console's OpenID Connect provider (OIDC_* by default); null: none. */
   oidc?: OidcConfig | null;
+  /** Bearer token of GET /metrics (METRICS_TOKEN by default); null: /metrics is off. */
+  metricsToken?: string | null;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -62,6 +65,12 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(
+    apiObservability({
+      ...deps,
+      metricsToken: deps.metricsToken === undefined ? config.metricsToken : deps.metricsToken,
+    }),
+  );
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CandidaciesTable, Database } from '../../db/schema.js';
 import type { Action } from '../../domain/phases.js';
 import type { Actor, CandidacyView } from '../../workflows/candidacy/contract.js';
+import { observeAction } from '../../observability/action-metrics.js';
 import { prepareAction, type ActionInput } from './prepare-action.js';
 import { actionUpdateId, runAction } from './run-action.js';
 
@@ -25,7 +26,15 @@ export interface PerformActionRequest<A extends Action> {
  *
  * Refusals: `prepareAction`'s, then the workflow's (conflict, see `runAction`).
  */
-export async function performAction<A extends Action>(
+export function performAction<A extends Action>(
+  deps: { db: Kysely<Database>; temporal: Client },
+  req: PerformActionRequest<A>,
+): Promise<CandidacyView> {
+  // Counted for GET /metrics: accepted, or refused with its code.
+  return observeAction(req.action, () => perform(deps, req));
+}
+
+async function perform<A extends Action>(
   deps: { db: Kysely<Database>; temporal: Client },
   req: PerformActionRequest<A>,
 ): Promise<CandidacyView> {
