@@ -17,6 +17,7 @@ import { projectRoutes } from './projects.js';
 import { emailFailureRoutes } from './email-failures.js';
 import { certificationRoutes } from './reference/certifications.js';
 import { policyRoutes } from './reference/policy.js';
+import { experimentRoutes } from './reference/experiment.js';
 import { juryInvitationRoutes } from '../web/invitations/routes.js';
 import { juryMemberRoutes } from './jury/members-routes.js';
 import { jurySessionRoutes } from './jury/session-routes.js';
@@ -130,6 +131,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(certificationRoutes(deps, registry));
   api.use(projectAdminRoutes(deps, registry));
   api.use(policyRoutes(deps, registry));
+  api.use(experimentRoutes(deps, registry));
   api.use(juryMemberRoutes(deps, registry));
   api.use(jurySessionRoutes(deps, registry));
   // Routes are registered; the document is built once.

@@ -5,6 +5,7 @@ import type { ProjectPolicySettings } from '../domain/policy.js';
 import type { JurySessionTables } from './jury-session-schema.js';
 import type { WebTables } from './web-schema.js';
 import type { ExperimentSecretsTable } from './experiment-secrets.js';
+import type { ExperimentTables } from './experiment-schema.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -263,7 +264,7 @@ export interface AcquiredBlocksTable {
   acquired_at: Timestamp;
 }
 
-export interface Database extends JurySessionTables, WebTables {
+export interface Database extends JurySessionTables, WebTables, ExperimentTables {
   experiment_secrets: ExperimentSecretsTable;
   projects: ProjectsTable;
   policy_changes: PolicyChangesTable;

@@ -1,6 +1,6 @@
 /**
- * Experiment arms. The assignment is reproducible: the same project and candidacy always
- * land in the same arm (FNV-1a hash, pure so it runs anywhere, workflows included).
+ * Experiment arms. New candidacies are allocated by stratified permuted blocks
+ * (src/domain/experiment/, src/app/experiment/allocate.ts).
  */
 export const EXPERIMENT_ARMS = ['test', 'control'] as const;
 export type ExperimentArm = (typeof EXPERIMENT_ARMS)[number];
@@ -14,6 +14,10 @@ function fnv1a(input: string): number {
   return hash >>> 0;
 }
 
+/**
+ * How arms were given before the allocation (FNV-1a hash of project and candidacy, reproducible
+ * but not balanced): candidacies created then keep the arm it gave them; nothing calls it now.
+ */
 export function assignArm(projectId: string, candidacyId: string, testShare: number): ExperimentArm {
   const bucket = fnv1a(`${projectId}:${candidacyId}`) / 0x1_0000_0000;
   return bucket < testShare ? 'test' : 'control';

@@ -45,8 +45,8 @@ export interface Policy {
   /** Reinforced coaching: these qualification levels, or a threatened job. */
   lowQualificationLevels: CandidateProfile['qualificationLevel'][];
   reinforcedWhenJobThreatened: boolean;
-  /** Share of candidacies assigned to the test arm (0..1). */
-  testArmShare: number;
+  // The share of the test arm is not a rule of the path: it is the experiment's allocation
+  // configuration (src/domain/experiment/config.ts, PUT /api/projects/:id/experiment), versioned.
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -72,7 +72,6 @@ export const DEFAULT_POLICY: Policy = {
   yearlyCertifications: 3,
   lowQualificationLevels: ['none', 'level3'],
   reinforcedWhenJobThreatened: true,
-  testArmShare: 0.5,
 };
 
 /**
@@ -124,7 +123,6 @@ export const policyOverridesSchema = z
     yearlyCertifications: z.number().int().min(1),
     lowQualificationLevels: z.array(z.enum(QUALIFICATION_LEVELS)),
     reinforcedWhenJobThreatened: z.boolean(),
-    testArmShare: z.number().min(0).max(1),
   })
   .partial()
   .strict();

@@ -324,9 +324,10 @@ describe('reference data: certifications, projects and their policy', () => {
       'body.arms.placebo',
     ]);
     const message = (path: string) => bad.body.errors.find((e: ErrorItem) => e.path === path).message;
+    // The share of the test arm left the policy: the experiment's configuration holds it.
     assert.match(
       message('body.overrides.testArmShare'),
-      /part des candidatures affectées au groupe test\) : valeur trop grande : au maximum 1\./,
+      /part des candidatures affectées au groupe test\) ne fait plus partie de la politique : .*PUT \/api\/projects\/\{id\}\/experiment/,
     );
     assert.match(
       message('body.overrides.convocationLeadTime'),

@@ -11,6 +11,7 @@ import { jurySessionRoutes } from '../../src/api/jury/session-routes.js';
 import { projectRoutes } from '../../src/api/projects.js';
 import { certificationRoutes } from '../../src/api/reference/certifications.js';
 import { policyRoutes } from '../../src/api/reference/policy.js';
+import { experimentRoutes } from '../../src/api/reference/experiment.js';
 import { projectAdminRoutes } from '../../src/api/reference/project-admin.js';
 
 /** One route of the API as its definition declares it (src/api/route.ts): the schema of each part. */
@@ -40,6 +41,7 @@ export function apiRoutes(): ApiRoute[] {
     certificationRoutes,
     projectAdminRoutes,
     policyRoutes,
+    experimentRoutes,
     juryMemberRoutes,
     jurySessionRoutes,
   ];

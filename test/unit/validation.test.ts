@@ -453,6 +453,7 @@ function requestSamples(): Record<string, unknown> {
     'POST /api/admin/users/:id/tokens body': { label: 'CI' },
     'PUT /api/projects/:id/policy body': policy,
     'PATCH /api/projects/:id/policy body': policy,
+    'PUT /api/projects/:id/experiment body': { mode: 'off', arm: 'control', stratumFactors: ['public'] },
     'GET /api/projects/:id/email-failures query': page,
     'POST /api/certifications body': {
       rncpCode: 'RNCP35830',

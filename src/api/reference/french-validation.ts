@@ -7,13 +7,13 @@ import { messageFr } from '../schemas/messages-fr.js';
  * precedence over the app's, src/api/schemas/messages-fr.ts), and each issue becomes a sentence
  * that starts with the field — its path, and its French label when one is given — followed by
  * the app's one French message for that issue (src/api/schemas/messages-fr.ts), such as « Le
- * champ overrides.testArmShare (part des candidatures affectées au groupe test) : valeur trop
- * grande : au maximum 1. ». Messages written on a schema (a regex's, a refinement's, a shared
+ * champ overrides.remindersBeforeAbandonment (relances sans réponse avant de déclarer l’abandon) :
+ * valeur trop grande : au maximum 10. ». Messages written on a schema (a regex's, a refinement's, a shared
  * text builder's) are kept after the field's name the same way. The wrapped schema is a preprocess, which the
  * OpenAPI generator documents as the schema itself.
  */
 
-/** A French name for a field, from its path (`overrides.testArmShare`), or undefined. */
+/** A French name for a field, from its path (`overrides.remindersBeforeAbandonment`), or undefined. */
 export type FieldLabel = (path: readonly PropertyKey[]) => string | undefined;
 
 function describe(path: readonly PropertyKey[], labelOf: FieldLabel): string {

@@ -44,12 +44,44 @@ function fieldSchema(key: PolicyKey): z.ZodType {
 type DomainShape = typeof policyOverridesSchema.shape;
 type Inner<K extends PolicyKey> = ReturnType<DomainShape[K]['unwrap']>;
 
+/**
+ * Parameters that left the policy, refused with where they went rather than as unknown fields:
+ * the share of the test arm is the experiment's allocation configuration, versioned
+ * (PUT /api/projects/{id}/experiment, src/app/experiment/), so that it lives in one place.
+ */
+const RETIRED = {
+  testArmShare: {
+    label: 'part des candidatures affectées au groupe test',
+    message:
+      'ne fait plus partie de la politique : la part du groupe test se règle dans la répartition de l’expérimentation du projet (PUT /api/projects/{id}/experiment), qui en garde chaque version',
+  },
+} as const;
+
+function retiredShape() {
+  return Object.fromEntries(
+    Object.entries(RETIRED).map(([k, r]) => [
+      k,
+      z
+        .unknown()
+        .refine(() => false, { message: r.message, params: { reason: 'parameter_moved' } })
+        .optional()
+        .meta({ description: `Refusé : ce paramètre ${r.message}.`, deprecated: true }),
+    ]),
+  );
+}
+
 /** The parameters' schemas; typed as the domain's (their values are the same types, only checked harder). */
 function inputShape() {
-  return Object.fromEntries(POLICY_KEYS.map((k) => [k, fieldSchema(k).optional()])) as unknown as DomainShape;
+  return {
+    ...Object.fromEntries(POLICY_KEYS.map((k) => [k, fieldSchema(k).optional()])),
+    ...retiredShape(),
+  } as unknown as DomainShape;
 }
 function patchShape() {
-  return Object.fromEntries(POLICY_KEYS.map((k) => [k, fieldSchema(k).nullable().optional()])) as unknown as {
+  return {
+    ...Object.fromEntries(POLICY_KEYS.map((k) => [k, fieldSchema(k).nullable().optional()])),
+    ...retiredShape(),
+  } as unknown as {
     [K in PolicyKey]: z.ZodOptional<z.ZodNullable<Inner<K>>>;
   };
 }
@@ -68,11 +100,12 @@ const overridesPatchSchema = z.strictObject(patchShape()).meta({
     'Une valeur fixe le paramètre ; null retire la surcharge (retour à la valeur légale ou du projet).',
 });
 
-const LABELS_BY_KEY: Record<string, string> = Object.fromEntries(
-  POLICY_KEYS.map((k) => [k, POLICY_PARAMETERS[k].label]),
-);
+const LABELS_BY_KEY: Record<string, string> = {
+  ...Object.fromEntries(POLICY_KEYS.map((k) => [k, POLICY_PARAMETERS[k].label])),
+  ...Object.fromEntries(Object.entries(RETIRED).map(([k, r]) => [k, r.label])),
+};
 
-/** `overrides.testArmShare` or `arms.test.convocationLeadTime.days` → the parameter's French name. */
+/** `overrides.admissibilityWarningShare` or `arms.test.convocationLeadTime.days` → the parameter's French name. */
 export function policyFieldLabel(path: readonly PropertyKey[]): string | undefined {
   for (const part of path) {
     const label = LABELS_BY_KEY[String(part)];

@@ -4,8 +4,12 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { JobSituation, QualificationLevel } from '../../domain/profile.js';
+import { asArm } from '../experiment/allocator-store.js';
+import { allocateCandidacy, voidAllocation } from '../experiment/allocate.js';
 import { Refusal } from '../refusal.js';
-import { prepareEnrolment } from './enrol.js';
+import type { ExperimentArm } from '../../domain/arm.js';
+import type { CandidacyInput } from '../../workflows/candidacy/contract.js';
+import { enrolmentInput, prepareEnrolment } from './enrol.js';
 import { candidacyWorkflowId, startCandidacyWorkflow } from './start-workflow.js';
 
 export interface CreateDeps {
@@ -47,9 +51,17 @@ export interface CreateResult {
 }
 
 /**
- * Creates a candidacy: candidate and read-model rows in one transaction, then the workflow.
- * With an Idempotency-Key, a retry returns the same candidacy (and finishes a start that
- * failed); without one, a failed start removes the rows so nothing is half-created.
+ * Creates a candidacy: its arm, candidate and read-model rows in one transaction, then the
+ * workflow. With an Idempotency-Key, a retry returns the same candidacy (and finishes a start
+ * that failed, in the arm it was given); without one, a failed start removes the rows so nothing
+ * is half-created.
+ *
+ * The arm: a new candidacy is allocated in that transaction (src/app/experiment/allocate.ts: the
+ * project's allocator locked, the next position of its stratum, journaled), so two creations
+ * never take the same position and a creation rolled back takes none. A failed start after the
+ * commit does not give its position back: the allocation stays in the journal, `void` when the
+ * rows are removed. A follow-up candidacy is not allocated: it keeps its parent's arm (the same
+ * person's path goes on, in the group they were randomised to).
  *
  * Refusals: `idempotency_key_reused` (conflict), the enrolment's (invalid, conflict) and
  * `workflow_start_failed` (unavailable) when Temporal does not answer.
@@ -59,8 +71,8 @@ export async function createCandidacy(
   user: Creator,
   body: NewCandidacy,
   idempotencyKey: string | undefined,
-  /** A follow-up candidacy reuses its candidate and points to the candidacy it continues. */
-  link?: { candidateId: string; parentCandidacyId: string },
+  /** A follow-up candidacy reuses its candidate, points to the candidacy it continues and keeps its arm. */
+  link?: { candidateId: string; parentCandidacyId: string; arm: ExperimentArm },
 ): Promise<CreateResult> {
   const { db } = deps;
   const hash = requestHash(body);
@@ -69,7 +81,7 @@ export async function createCandidacy(
   if (idempotencyKey) {
     const existing = await db
       .selectFrom('candidacies')
-      .select(['id', 'request_hash', 'started'])
+      .select(['id', 'request_hash', 'started', 'arm'])
       .where('created_by', '=', user.id)
       .where('idempotency_key', '=', idempotencyKey)
       .executeTakeFirst();
@@ -77,20 +89,21 @@ export async function createCandidacy(
       if (existing.request_hash !== hash) {
         throw idempotencyKeyReused();
       }
-      if (!existing.started) await startAndMark(deps, existing.id, body, actor, true);
+      if (!existing.started) await startAndMark(deps, existing.id, body, actor, true, asArm(existing.arm));
       return { candidacyId: existing.id, replayed: true };
     }
   }
 
   const candidacyId = randomUUID();
-  const input = await prepareEnrolment(db, {
+  const prepared = await prepareEnrolment(db, {
     ...enrolmentFields(body),
     candidacyId,
     createdBy: actor,
   });
   const candidateId = link?.candidateId ?? randomUUID();
+  let input: CandidacyInput;
   try {
-    await db.transaction().execute(async (trx) => {
+    input = await db.transaction().execute(async (trx) => {
       if (!link)
         await trx
           .insertInto('candidates')
@@ -106,6 +119,17 @@ export async function createCandidacy(
             employer: body.candidate.employer ?? null,
           })
           .execute();
+      // The project's allocator is locked from here to the commit: the rows that need the arm only.
+      const arm =
+        link?.arm ??
+        (
+          await allocateCandidacy(trx, {
+            projectId: body.projectId,
+            candidacyId,
+            facts: prepared.stratumFacts,
+          })
+        ).arm;
+      const input = enrolmentInput(prepared, arm);
       await trx
         .insertInto('candidacies')
         .values({
@@ -136,6 +160,7 @@ export async function createCandidacy(
           { candidacy_id: candidacyId, operator_id: input.initial.certifierOperatorId, role: 'certifier' },
         ])
         .execute();
+      return input;
     });
   } catch (err) {
     // Two identical requests raced on the same key: the other one won, answer with it.
@@ -151,6 +176,7 @@ export async function createCandidacy(
     body,
     actor,
     Boolean(idempotencyKey),
+    input.arm,
     input,
     link ? undefined : candidateId,
   );
@@ -177,12 +203,17 @@ async function startAndMark(
   body: NewCandidacy,
   actor: { userId: string; operatorId: string },
   keepOnFailure: boolean,
-  prepared?: Awaited<ReturnType<typeof prepareEnrolment>>,
+  /** The arm the candidacy was given at creation (a retry finishes the start in it, never re-allocates). */
+  arm: ExperimentArm,
+  prepared?: CandidacyInput,
   candidateId?: string,
 ): Promise<void> {
   const input = {
     ...(prepared ??
-      (await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }))),
+      enrolmentInput(
+        await prepareEnrolment(deps.db, { ...enrolmentFields(body), candidacyId, createdBy: actor }),
+        arm,
+      )),
     ...(deps.maxHistoryEvents ? { maxHistoryEvents: deps.maxHistoryEvents } : {}),
   };
   try {
@@ -193,6 +224,8 @@ async function startAndMark(
   } catch (err) {
     if (!keepOnFailure && candidateId) {
       await deps.db.transaction().execute(async (trx) => {
+        // The position stays used (later creations may hold the next ones): journaled as void.
+        await voidAllocation(trx, candidacyId, 'workflow_start_failed');
         await trx.deleteFrom('candidacy_operators').where('candidacy_id', '=', candidacyId).execute();
         await trx.deleteFrom('candidacies').where('id', '=', candidacyId).execute();
         await trx.deleteFrom('candidates').where('id', '=', candidateId).execute();

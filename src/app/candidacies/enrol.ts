@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Person } from '../../db/person.js';
 import type { Database } from '../../db/schema.js';
-import { assignArm, type ExperimentArm } from '../../domain/arm.js';
+import type { ExperimentArm } from '../../domain/arm.js';
+import { stratumFactsOf, type StratumFacts } from '../../domain/experiment/index.js';
 import { isReinforced, resolvePolicy, type ProjectPolicySettings } from '../../domain/policy.js';
 import type { CandidateProfile } from '../../domain/profile.js';
 import type { Actor, CandidacyInput } from '../../workflows/candidacy/contract.js';
 import { Refusal } from '../refusal.js';
-import { resolveCertificationChoice } from './certification-choice.js';
+import { resolveCertificationChoice, type CertificationChoice } from './certification-choice.js';
 
 interface EnrolmentRequest {
   candidacyId: string;
@@ -19,14 +20,35 @@ interface EnrolmentRequest {
   person: Person;
 }
 
+/** A checked enrolment, everything known but the arm (given by the allocation, src/app/experiment/). */
+export interface PreparedEnrolment {
+  candidacyId: string;
+  projectId: string;
+  projectLeadUserId: string | null;
+  settings: ProjectPolicySettings;
+  profile: CandidateProfile;
+  createdBy: Actor;
+  choice: CertificationChoice;
+  adviceOperatorId: string;
+  /**
+   * The facts of the randomisation stratum, from the profile and the target: reinforced is
+   * decided with the project's policy without arm overrides (`resolvePolicy(settings)`), since
+   * the stratum must be known before the arm is.
+   */
+  stratumFacts: StratumFacts;
+}
+
 /**
- * Checks a new candidacy against the reference data and builds the workflow input:
- * project, certification offered by the project, blocks of that certification, the advice
- * operator, the arm (reproducible) and the resolved policy.
+ * Checks a new candidacy against the reference data: project, certification offered by the
+ * project, blocks of that certification, the advice operator; and the facts of its stratum.
+ * `enrolmentInput` then builds the workflow input once the arm is known.
  *
  * Refusals: `unknown_project` (invalid), the certification choice's, `no_advice_operator` (conflict).
  */
-export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentRequest): Promise<CandidacyInput> {
+export async function prepareEnrolment(
+  db: Kysely<Database>,
+  req: EnrolmentRequest,
+): Promise<PreparedEnrolment> {
   const project = await db
     .selectFrom('projects')
     .select(['id', 'policy', 'lead_user_id'])
@@ -53,23 +75,43 @@ export async function prepareEnrolment(db: Kysely<Database>, req: EnrolmentReque
   }
 
   const settings = project.policy as ProjectPolicySettings;
-  const arm: ExperimentArm = assignArm(req.projectId, req.candidacyId, resolvePolicy(settings).testArmShare);
-  const policy = resolvePolicy(settings, arm);
   return {
     candidacyId: req.candidacyId,
     projectId: req.projectId,
     projectLeadUserId: project.lead_user_id,
+    settings,
+    profile: req.profile,
+    createdBy: req.createdBy,
+    choice,
+    adviceOperatorId,
+    stratumFacts: stratumFactsOf(req.profile, resolvePolicy(settings), choice),
+  };
+}
+
+/**
+ * The workflow input of a prepared enrolment in its arm: the policy resolved for that arm (the
+ * arm selects the path variant only through the project's per-arm overrides; the workflow never
+ * reads the arm's name to decide anything) and reinforced coaching decided with it. IDs, codes
+ * and the policy only: never the stratum or the position.
+ */
+export function enrolmentInput(prepared: PreparedEnrolment, arm: ExperimentArm): CandidacyInput {
+  const policy = resolvePolicy(prepared.settings, arm);
+  const { choice } = prepared;
+  return {
+    candidacyId: prepared.candidacyId,
+    projectId: prepared.projectId,
+    projectLeadUserId: prepared.projectLeadUserId,
     arm,
     policy,
-    createdBy: req.createdBy,
+    createdBy: prepared.createdBy,
     initial: {
       rncpCode: choice.rncpCode,
       targetBlocks: choice.targetBlocks,
       wholeCertification: choice.wholeCertification,
       certifierOperatorId: choice.certifierOperatorId,
       silenceRule: choice.silenceRule,
-      adviceOperatorId,
-      reinforced: isReinforced(req.profile, policy),
+      adviceOperatorId: prepared.adviceOperatorId,
+      reinforced: isReinforced(prepared.profile, policy),
     },
   };
 }

@@ -2,12 +2,15 @@ import { JOB_SITUATIONS, QUALIFICATION_LEVELS } from '../../domain/profile.js';
 import { payloadOf, type JournalPayloads } from '../../domain/candidacy/journal-events.js';
 import { Refusal } from '../refusal.js';
 import { acquiredBlocksOf } from '../../db/acquired-blocks.js';
+import { asArm } from '../experiment/allocator-store.js';
 import { createCandidacy, type CreateDeps, type Creator } from './create-candidacy.js';
 
 /**
  * After a partial result, opens a new candidacy for the remaining blocks, linked to the first
  * one and for the same candidate. Idempotent: a second call returns the same follow-up.
  * The blocks the candidate acquired (this jury's or an earlier one's) are never targeted again.
+ * It keeps its parent's arm and is not allocated (no position of the randomisation): it is the
+ * same person's path going on, and an arm drawn again could move them to the other group.
  *
  * Refusals: `candidacy_not_found` (not found), `no_partial_result` and `no_blocks_left` (conflict),
  * and creation's.
@@ -93,7 +96,7 @@ export async function openFollowUp(
       },
     },
     `follow-up:${parentId}`,
-    { candidateId: parent.candidate_id, parentCandidacyId: parentId },
+    { candidateId: parent.candidate_id, parentCandidacyId: parentId, arm: asArm(parent.arm) },
   );
   return { candidacyId: created.candidacyId, created: !created.replayed };
 }

@@ -130,11 +130,6 @@ export const POLICY_PARAMETERS = {
     label: 'accompagnement renforcé quand l’emploi est menacé',
     source: 'cahier des charges de l’expérimentation (arrêté du 21 novembre 2019)',
   },
-  testArmShare: {
-    kind: 'share',
-    label: 'part des candidatures affectées au groupe test',
-    source: 'protocole de l’expérimentation',
-  },
 } as const satisfies Record<PolicyKey, { kind: Kind; label: string; source: string }>;
 
 export const POLICY_KEYS = Object.keys(POLICY_PARAMETERS) as PolicyKey[];
