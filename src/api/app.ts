@@ -26,6 +26,7 @@ import { createLinkSigner, type LinkSigner } from '../signed-links.js';
 import { projectAdminRoutes } from './reference/project-admin.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
+import { indicatorRoutes } from './indicators/routes.js';
 import { buildOpenApiDocument, renderReferencePage } from './openapi.js';
 import { HttpError } from './problem.js';
 import type { Mailer } from '../activities/mailer.js';
@@ -134,6 +135,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(experimentRoutes(deps, registry));
   api.use(juryMemberRoutes(deps, registry));
   api.use(jurySessionRoutes(deps, registry));
+  api.use(indicatorRoutes(deps, registry));
   // Routes are registered; the document is built once.
   const doc = buildOpenApiDocument(registry);
   app.get('/api/openapi.json', (_req, res) => {

@@ -43,6 +43,7 @@ export function navigationFor(role: string): NavItem[] {
   }
   if (role === ('project_lead' satisfies UserRole) || role === ('administrator' satisfies UserRole)) {
     items.push({ label: 'Projets', href: '/projets' });
+    items.push({ label: 'Indicateurs', href: '/indicateurs' });
   }
   return items;
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { WebDeps } from '../deps.js';
 import { candidacyAction, candidacyPage, followUpAction } from './candidacy-page.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { inboxPage } from './inbox-page.js';
 import { juryPage, planFromForm } from './jury/jury-home.js';
 import { createFromProposal, proposalPage } from './jury/proposal-page.js';
@@ -33,6 +34,7 @@ export function consolePages(deps: WebDeps): Router {
   router.get('/projets/:id', (req, res) => projectPage(deps, req, res));
   router.get('/projets/:id/politique', (req, res) => policyPage(deps, req, res));
   router.post('/projets/:id/politique', (req, res) => changePolicyFromForm(deps, req, res));
+  router.use(dashboardRoutes(deps));
   router.get('/jury', (req, res) => juryPage(deps, req, res));
   router.post('/jury/propositions', (req, res) => planFromForm(deps, req, res));
   router.get('/jury/propositions/:id', (req, res) => proposalPage(deps, req, res));

@@ -134,6 +134,9 @@ export async function projectPage(deps: WebDeps, req: Request, res: Response): P
     ],
     main: html`<h1>${described.name}</h1>
       <p>Porteur du projet : ${lead?.display_name ?? 'aucun'}</p>
+      <p>
+        <a class="fr-link" href="/projets/${id}/indicateurs">Indicateurs et export pour les évaluateurs</a>
+      </p>
       <ul class="fr-tags-group" aria-label="Publics visés">
         ${described.targetPublics.map(
           (p) =>
