@@ -18,6 +18,14 @@ import {
 } from '../support/projects.js';
 import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
 import { formatDayTimeFr } from '../../src/domain/paris-time.js';
+import {
+  commandsOfTaskAt,
+  CONTINUED_AS_NEW,
+  eventsOfHistory,
+  MARKER_RECORDED,
+  TASK_STARTED,
+  TIMER_STARTED,
+} from '../replay/history-events.js';
 
 describe('overlays and durability: withdrawal, transfers, search attributes, continue-as-new, restarts', () => {
   let stack: TestStack;
@@ -182,6 +190,23 @@ describe('overlays and durability: withdrawal, transfers, search attributes, con
         'several runs after continue-as-new',
       );
       assert.ok(runs.length >= 2);
+      // Each run that continued as new did it in a task of its own: no clock's timer started and no
+      // journal written beside it (a replay once found a timer there: the decision had been made on
+      // the history length read after a journal write, which a query moves to another task).
+      for (const runId of runs) {
+        const events = eventsOfHistory(
+          await stack.temporal.workflow.getHandle(c.workflowId, runId).fetchHistory(),
+        );
+        if (events.at(-1)?.eventType !== CONTINUED_AS_NEW) continue;
+        const closing = commandsOfTaskAt(
+          events,
+          events.findLastIndex((e) => e.eventType === TASK_STARTED),
+        );
+        const beside = closing
+          .map((e) => e.eventType)
+          .filter((t) => t === TIMER_STARTED || t === MARKER_RECORDED);
+        assert.deepEqual(beside, [], `run ${runId}: the continue-as-new's task`);
+      }
       const current = await handle.describe();
       assert.equal(current.status.name, 'RUNNING');
       const events = await c.events();

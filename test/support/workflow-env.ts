@@ -28,6 +28,8 @@ export interface WorkflowEnv {
   sent: EmailRequest[];
   /** Decides what `sendEmails` does with each e-mail; default: sent. */
   emailBehaviour: (e: EmailRequest) => 'send' | 'fail-permanently' | 'throw-permanently';
+  /** While set, every `sendEmails` call waits for it (an SMTP server that has not answered yet). */
+  emailsHeld?: Promise<void>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   start(
@@ -35,8 +37,10 @@ export interface WorkflowEnv {
     input?: Partial<CandidacyInput>,
   ): Promise<{ workflowId: string; candidacyId: string }>;
   eventsOf(candidacyId: string): TransitionRecord[];
-  /** Saves a workflow's history as a replay fixture (test/replay/histories/<name>.json). */
-  saveHistory(workflowId: string, name: string): Promise<void>;
+  /** Saves a workflow's history as a replay fixture (test/replay/histories/<name>.json); its last run by default. */
+  saveHistory(workflowId: string, name: string, runId?: string): Promise<void>;
+  /** Replays one run's history with the current workflow code (the bundle the worker runs); throws on non-determinism. */
+  replay(workflowId: string, runId?: string): Promise<void>;
   teardown(): Promise<void>;
 }
 
@@ -117,10 +121,17 @@ export async function startWorkflowEnv(
     },
     eventsOf: (candidacyId) =>
       journal.filter((r) => r.candidacyId === candidacyId).sort((a, b) => a.seq - b.seq),
-    async saveHistory(workflowId, name) {
-      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    async saveHistory(workflowId, name, runId) {
+      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
       const file = fileURLToPath(new URL(`../replay/histories/${name}.json`, import.meta.url));
       writeFileSync(file, JSON.stringify(JSON.parse(historyToJSON(history)), null, 2) + '\n');
+    },
+    async replay(workflowId, runId) {
+      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      await Worker.runReplayHistory(
+        { workflowBundle: bundle!, replayName: `${workflowId}/${runId ?? 'last'}` },
+        history,
+      );
     },
     async teardown() {
       await self.stopWorker();
@@ -143,6 +154,7 @@ function stubActivities(self: WorkflowEnv): Partial<Activities> {
     },
     async recordEmailSent() {},
     async sendEmails(reqs: EmailRequest[]): Promise<EmailsSent> {
+      await self.emailsHeld;
       const out: EmailsSent = { done: [], failed: [] };
       for (const r of reqs) {
         const behaviour = self.emailBehaviour(r);

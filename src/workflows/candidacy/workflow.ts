@@ -62,6 +62,11 @@ const EMAILS_IN_ONE_ACTIVITY = 'emails-in-one-activity';
 const CLOSE_AFTER_UPDATE_TASK = 'close-after-update-task';
 /** Patch ID: the first transition (identified) takes its number before any action can. */
 const IDENTIFIED_BEFORE_ACTIONS = 'identified-before-actions';
+/**
+ * Patch ID: the clock loop decides (continue as new or not, which clock is due) on what it read
+ * in the activation that woke it, never after a journal write; a run closes in a task of its own.
+ */
+const DECIDE_AT_WAKE_UP = 'decide-at-wake-up';
 
 /**
  * One candidacy, from identification to the jury's result: a long-lived workflow whose
@@ -88,6 +93,7 @@ export async function candidacy(
     emailsInOneActivity: patched(EMAILS_IN_ONE_ACTIVITY),
     closeAfterUpdateTask: patched(CLOSE_AFTER_UPDATE_TASK),
     identifiedBeforeActions: patched(IDENTIFIED_BEFORE_ACTIONS),
+    decideAtWakeUp: patched(DECIDE_AT_WAKE_UP),
   };
   const rulesVersion = rulesVersionOf(input);
   /** Version 2 on: clocks already due take effect, at their instant, before any action. */
@@ -97,6 +103,26 @@ export async function candidacy(
   const outbox: EmailRequest[] = carried?.outbox ?? [];
   /** Bumped on every change so the clock loop recomputes its next timer. */
   let changes = 0;
+  /**
+   * What the clock loop decides on: the workflow's time, the history length and the server's
+   * suggestion to continue as new. They belong to the activation they are read in, and an
+   * activation that only resolves a local activity (the journal) does not replay in the same
+   * workflow task: a query answered while the journal was writing makes the worker close the
+   * task early and give the workflow the result in a new one (later time, longer history), while
+   * a replay finds the result in the first task's commands and resolves it there. So, from
+   * `decide-at-wake-up` on, they are read only in the activation that woke the loop (a fired
+   * timer, or a change made by an Update or an activity's result: events of the history, alike on
+   * replay), here in the run's first activation, and kept across the journal writes that follow.
+   */
+  const readTick = () => {
+    const info = workflowInfo();
+    return {
+      now: Date.now(),
+      historyLength: info.historyLength,
+      continueAsNewSuggested: info.continueAsNewSuggested,
+    };
+  };
+  let tick = readTick();
 
   const view = (): CandidacyView => {
     return {
@@ -356,9 +382,23 @@ export async function candidacy(
    * task in which the last Update was answered; a 1 ms timer moves the closing to the next one.
    */
   let answeredInTask = -1;
+  /** Updates answered so far (`decide-at-wake-up` on). */
+  let answers = 0;
   async function settleHandlers(): Promise<void> {
     await condition(allHandlersFinished);
     if (!versions.closeAfterUpdateTask) return;
+    if (versions.decideAtWakeUp) {
+      // `historyLength` read after a journal write is not the same on replay (see readTick): the
+      // run always closes in a task started by a timer of its own, decided as that timer fires,
+      // before any local activity of that task resolves, when no Update was answered since it
+      // started. No other timer starts in that task: the clock loop is parked here.
+      for (;;) {
+        const seen = answers;
+        await condition(() => false, 1, { summary: 'Clôture dans une tâche à part' });
+        if (answers === seen && allHandlersFinished()) return;
+        await condition(allHandlersFinished);
+      }
+    }
     while (answeredInTask === workflowInfo().historyLength) {
       await condition(() => false, 1, { summary: 'Clôture après la réponse à une action' });
       await condition(allHandlersFinished);
@@ -423,6 +463,7 @@ export async function candidacy(
           await Promise.all(writes);
         }
         answeredInTask = workflowInfo().historyLength;
+        answers += 1;
         return view();
       },
       {
@@ -470,11 +511,9 @@ export async function candidacy(
       await settleHandlers();
       break;
     }
-    const info = workflowInfo();
-    if (
-      info.continueAsNewSuggested ||
-      (input.maxHistoryEvents && info.historyLength > input.maxHistoryEvents)
-    ) {
+    // Before `decide-at-wake-up`, read here, even right after a journal write.
+    const at = versions.decideAtWakeUp ? tick : readTick();
+    if (at.continueAsNewSuggested || (input.maxHistoryEvents && at.historyLength > input.maxHistoryEvents)) {
       // Unsent e-mails are carried over; one in flight now is sent again harmlessly (same key).
       await settleHandlers();
       await continueAsNew<typeof candidacy>({ ...input, carried: carry(state, outbox) });
@@ -484,17 +523,23 @@ export async function candidacy(
     const woken = () => changes !== seen;
     if (!next) {
       await condition(woken);
+      tick = readTick();
       continue;
     }
-    const waitMs = Date.parse(next.dueAt) - Date.now();
-    if (waitMs > 0 && (await condition(woken, waitMs, { summary: next.summary }))) continue;
+    const waitMs = Date.parse(next.dueAt) - at.now;
+    if (waitMs > 0) {
+      const changed = await condition(woken, waitMs, { summary: next.summary });
+      tick = readTick();
+      if (changed) continue;
+    }
+    const now = versions.decideAtWakeUp ? new Date(tick.now) : new Date();
     if (settleFirst) {
       // Recomputed from the state: an action in the same activation may have settled it already.
-      await Promise.all(settleDueClocks(new Date()));
+      await Promise.all(settleDueClocks(now));
       continue;
     }
     const before = state;
-    const fired = applyTimer(state, next, policy, new Date());
+    const fired = applyTimer(state, next, policy, now);
     state = fired.state;
     await commit(fired.transition, null, before);
   }
