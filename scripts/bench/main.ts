@@ -68,9 +68,23 @@ Jury planning (instead of all the above; no services): the HiGHS solver against 
 generated instances, then a ladder of sizes up to the first one not solved within the time limit
   --jury              run it (results in bench-jury.json unless --out is given)
   --jury-seed S       seed of the generated instances (default 1)
-  --jury-time-limit T seconds per solve (default 10)`;
+  --jury-time-limit T seconds per solve (default 10)
 
+Indicators (issue 12; instead of all the above): one project with N synthetic candidacies and their
+journal (about 15 rows each) written in SQL, then p50/p95/max of the indicators (JSON, CSV, by arm, by
+operator), the evaluators' export and the console's dashboard; target p95 ≤ 1 s (README: "Indicators")
+  --indicators [N]    run it with N candidacies (default 100000; results in bench-indicators.json unless
+                      --out is given)
+  --samples S         sequential requests per route (default 20 here)
+  --profile           EXPLAIN (ANALYZE, BUFFERS) of the indicators' queries even when the target is met
+  (--persistence dev|postgres, --keep apply too)`;
+
+// `--indicators` alone: the default size.
+const args = process.argv.slice(2);
+const at = args.indexOf('--indicators');
+if (at >= 0 && (at === args.length - 1 || args[at + 1]!.startsWith('-'))) args.splice(at + 1, 0, '100000');
 const { values } = parseArgs({
+  args,
   options: {
     persistence: { type: 'string', default: 'dev' },
     n: { type: 'string', default: '200' },
@@ -92,6 +106,8 @@ const { values } = parseArgs({
     'read-model-rows': { type: 'string', default: '0' },
     hold: { type: 'boolean', default: false },
     jury: { type: 'boolean', default: false },
+    indicators: { type: 'string' },
+    profile: { type: 'boolean', default: false },
     'jury-seed': { type: 'string', default: '1' },
     'jury-time-limit': { type: 'string', default: '10' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -119,6 +135,26 @@ if (values.jury) {
       timeLimitSeconds: int('jury-time-limit', values['jury-time-limit'], 1),
       out: outGiven ? values.out : 'bench-jury.json',
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    }),
+  );
+}
+if (values.indicators !== undefined) {
+  const { runIndicatorsCommand } = await import('./indicators.js');
+  const given = (flag: string) => process.argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+  const persistence: Persistence = process.env.TEMPORAL_ADDRESS
+    ? 'configured'
+    : values.persistence === 'postgres'
+      ? 'postgres'
+      : 'dev';
+  process.exit(
+    await runIndicatorsCommand({
+      persistence,
+      candidacies: int('indicators', values.indicators, 1),
+      samples: given('--samples') ? int('samples', values.samples, 1) : 20,
+      profile: values.profile,
+      out: given('--out') ? values.out : 'bench-indicators.json',
+      keep: values.keep,
+      argv: process.argv.slice(2),
     }),
   );
 }
