@@ -26,6 +26,7 @@ import { TEMPORAL_SERVER_VERSION } from '../temporal-postgres/binaries.js';
 import { latencyStats, type LatencyStats } from './load.js';
 import { note } from './progress.js';
 import { startShared, startStack, type BenchStack, type Persistence, type Shared } from './stack.js';
+import { machineFacts } from './machine.js';
 
 export const TARGET_INDICATORS_P95_MS = 1000;
 
@@ -815,15 +816,7 @@ export async function runIndicatorsCommand(cmd: IndicatorsCommand): Promise<numb
       kind: 'indicators',
       startedAt: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 1000),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        platform: `${os.platform()} ${os.release()}`,
-        loadAverageAtStart: Math.round(loadBefore * 100) / 100,
-        loadAverageAtEnd: Math.round(os.loadavg()[0]! * 100) / 100,
-      },
+      machine: { ...machineFacts(loadBefore), loadAverageAtEnd: Math.round(os.loadavg()[0]! * 100) / 100 },
       versions: { temporalServer: TEMPORAL_SERVER_VERSION },
       persistence: cmd.persistence,
       candidacies: cmd.candidacies,

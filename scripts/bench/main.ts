@@ -35,6 +35,7 @@ import { renderTable } from './report.js';
 import { runBench, type BenchOptions, type RunResult } from './run.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, runScaleCommand } from './scale.js';
 import { startShared, startStack, type Persistence, type Shared, BENCH_POLICY } from './stack.js';
+import { machineFacts } from './machine.js';
 
 const USAGE = `npm run bench -- [options]
   --persistence dev|postgres|both   Temporal persistence (default dev: the dev server on a SQLite file)
@@ -260,14 +261,7 @@ if (runs.length) {
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: new Date(started).toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      loadAverageAtStart: Math.round(loadBefore * 100) / 100,
-    },
+    machine: machineFacts(loadBefore),
     versions: { temporalServer: TEMPORAL_SERVER_VERSION, temporalCli: '1.5.1 (dev server)' },
     options,
     policy: BENCH_POLICY,

@@ -28,6 +28,7 @@ import { createWebSession } from '../../src/web/auth/sessions.js';
 import { Progress, note } from './progress.js';
 import { query } from './run.js';
 import { renderScaleTable } from './scale-report.js';
+import { machineFacts } from './machine.js';
 import {
   coresUsed,
   cpuSnapshot,
@@ -853,14 +854,7 @@ export async function runScaleCommand(cmd: ScaleCommand): Promise<number> {
       kind: 'scale',
       startedAt: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 1000),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        platform: `${os.platform()} ${os.release()}`,
-        loadAverageAtStart: Math.round(loadBefore * 100) / 100,
-      },
+      machine: machineFacts(loadBefore),
       versions: { temporalServer: TEMPORAL_SERVER_VERSION, temporalCli: '1.5.1 (dev server)' },
       options: cmd.options,
       workerTuning: cmd.workerTuning,
