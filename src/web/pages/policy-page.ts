@@ -21,7 +21,7 @@ import { webUserOf } from '../auth/middleware.js';
 import type { WebDeps } from '../deps.js';
 import { html, type Html } from '../html.js';
 import { alert, sendError, sendNotFound, sendPage } from './components.js';
-import { formValuesOf, type FormValues } from './forms/schema-form.js';
+import { fieldMessages, formValuesOf, type FormValues } from './forms/schema-form.js';
 import { qualificationLevelLabel } from './labels.js';
 
 /**
@@ -178,10 +178,7 @@ function render(
   const errors = state.errors ?? {};
   const value = (name: string, fallback = '') => values[name]?.[0] ?? fallback;
 
-  const messages = (key: string) =>
-    html`<div class="fr-messages-group" id="politique-${key}-messages" aria-live="polite">
-      ${(errors[key] ?? []).map((m) => html`<p class="fr-message fr-message--error">${m}</p>`)}
-    </div>`;
+  const messages = (key: string) => fieldMessages(`politique-${key}`, errors[key] ?? []);
 
   const fields = (p: (typeof view.parameters)[number]): Html => {
     const key = p.key as PolicyKey;

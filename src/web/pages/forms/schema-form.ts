@@ -468,9 +468,13 @@ function hintOf(spec: FieldSpec, name: string, ctx: Ctx, extra?: string): string
 }
 
 function messages(ctx: Ctx, name: string, id: string): Html {
-  const errs = ctx.errors.fields[name] ?? [];
+  return fieldMessages(id, ctx.errors.fields[name] ?? []);
+}
+
+/** A field's DSFR messages group (`<id>-messages`, its `aria-describedby` target), with its errors. */
+export function fieldMessages(id: string, errors: readonly string[]): Html {
   return html`<div class="fr-messages-group" id="${id}-messages" aria-live="polite">
-    ${errs.map((m) => html`<p class="fr-message fr-message--error">${m}</p>`)}
+    ${errors.map((m) => html`<p class="fr-message fr-message--error">${m}</p>`)}
   </div>`;
 }
 

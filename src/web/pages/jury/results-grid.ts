@@ -2,7 +2,7 @@ import { resultsGridSchema } from '../../../api/jury/session-schemas.js';
 import { requestErrors } from '../../../api/validation.js';
 import { JURY_OUTCOMES, OUTCOME_LABELS } from '../../../notifications/labels.js';
 import { html, type Html } from '../../html.js';
-import type { FormValues } from '../forms/schema-form.js';
+import { fieldMessages, type FormValues } from '../forms/schema-form.js';
 import { ATTENDANCE_LABELS } from './jury-labels.js';
 
 /**
@@ -64,12 +64,7 @@ export function renderResultsGrid(o: {
 }): Html {
   const values = o.values ?? {};
   const errors = o.errors ?? {};
-  const fieldErrors = (name: string, id: string) =>
-    errors[name]?.length
-      ? html`<div class="fr-messages-group" id="${id}-messages" aria-live="polite">
-          ${errors[name]!.map((m) => html`<p class="fr-message fr-message--error">${m}</p>`)}
-        </div>`
-      : html`<div class="fr-messages-group" id="${id}-messages" aria-live="polite"></div>`;
+  const fieldErrors = (name: string, id: string) => fieldMessages(id, errors[name] ?? []);
   return html`<form method="post" action="${o.action}" id="grille" class="vae-form">
     <input type="hidden" name="_csrf" value="${o.csrf}" />
     ${
