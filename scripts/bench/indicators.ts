@@ -13,10 +13,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { loadCandidacyFacts } from '../../src/app/indicators/facts.js';
 import { loadJurySessions } from '../../src/app/indicators/jury-costs.js';
+import { refreshCandidacyFacts, refreshStaleCandidacyFacts } from '../../src/db/candidacy-facts.js';
 import { DEMO } from '../../src/db/demo-data.js';
 import type { Database } from '../../src/db/schema.js';
 import { SESSION_COOKIE } from '../../src/web/auth/session-cookie.js';
@@ -51,6 +52,34 @@ interface Loaded {
   dbBytes: number;
   journalBytes: number;
   eventsPerCandidacy: number;
+}
+
+/** The per-candidacy summary (src/db/candidacy-facts.ts): building it for the loaded journal, and its cost per event. */
+interface Summary {
+  /** Rows built from the journal, as migration 0016 does for an existing database. */
+  rows: number;
+  backfillS: number;
+  bytes: number;
+  /** One candidacy's refresh, as the journal activity runs it in each event's transaction. */
+  refreshPerEvent: LatencyStats;
+}
+
+async function buildSummary(db: Kysely<Database>, projectId: string): Promise<Summary> {
+  const t0 = performance.now();
+  const rows = await refreshStaleCandidacyFacts(db, projectId);
+  const backfillS = Math.round((performance.now() - t0) / 100) / 10;
+  await sql`ANALYZE candidacy_facts`.execute(db);
+  const sample = await sql<{ id: string }>`
+    select id from candidacies where project_id = ${projectId} order by md5(id::text) limit 200
+  `.execute(db);
+  const lat: number[] = [];
+  for (const { id } of sample.rows) {
+    const t = performance.now();
+    await refreshCandidacyFacts(db, [id]);
+    lat.push(performance.now() - t);
+  }
+  const bytes = await sql<{ b: string }>`select pg_total_relation_size('candidacy_facts') as b`.execute(db);
+  return { rows, backfillS, bytes: Number(bytes.rows[0]!.b), refreshPerEvent: latencyStats(lat) };
 }
 
 interface CaseResult extends LatencyStats {
@@ -684,20 +713,23 @@ interface PlanNode {
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the indicators' queries (as kysely sends them), top nodes by own time. */
 async function profile(databaseUrl: string, projectId: string): Promise<PlanCost[]> {
-  const captured: CompiledQuery[] = [];
+  const captured: { label: string; query: CompiledQuery }[] = [];
+  let label = '';
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }),
     log: (e) => {
-      if (e.level === 'query') captured.push(e.query);
+      if (e.level === 'query') captured.push({ label: `${label} #${captured.length + 1}`, query: e.query });
     },
   });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    label = 'loadCandidacyFacts';
     await loadCandidacyFacts(db, { projectId, asOf: new Date() });
+    label = 'loadJurySessions';
     await loadJurySessions(db, projectId);
     const out: PlanCost[] = [];
-    for (const [i, cq] of captured.entries()) {
+    for (const { label: query, query: cq } of captured) {
       const res = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${cq.sql}`, [...cq.parameters]);
       const plan = (
         res.rows[0] as {
@@ -721,7 +753,7 @@ async function profile(databaseUrl: string, projectId: string): Promise<PlanCost
       walk(plan.Plan);
       nodes.sort((a, b) => b.exclusiveMs - a.exclusiveMs);
       out.push({
-        query: i === 0 ? 'loadCandidacyFacts' : `loadJurySessions #${i}`,
+        query,
         executionMs: Math.round(plan['Execution Time']),
         planningMs: Math.round(plan['Planning Time'] * 10) / 10,
         top: nodes.slice(0, 8),
@@ -738,6 +770,7 @@ const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 function render(
   loaded: Loaded,
+  summary: Summary,
   cases: CaseResult[],
   plans: PlanCost[] | undefined,
   n: number,
@@ -748,6 +781,9 @@ function render(
       `(${loaded.eventsPerCandidacy} per candidacy), ${loaded.jurySessions} jury sessions, ` +
       `${loaded.handoffs.toLocaleString('en')} hand-offs; database ${mb(loaded.dbBytes)} ` +
       `(journal ${mb(loaded.journalBytes)}); loaded in ${loaded.loadS} s + VACUUM ANALYZE ${loaded.analyzeS} s`,
+    `Summary (candidacy_facts): ${summary.rows.toLocaleString('en')} rows built from the journal in ${summary.backfillS} s, ` +
+      `${mb(summary.bytes)}; one candidacy's refresh (per journal event) p50 ${summary.refreshPerEvent.p50} ms, ` +
+      `p95 ${summary.refreshPerEvent.p95} ms`,
     '',
     `${'route'.padEnd(40)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'max'.padStart(7)} ${'size'.padStart(9)}  target p95 ≤ ${TARGET_INDICATORS_P95_MS} ms`,
     ...cases.map((c) => {
@@ -807,6 +843,9 @@ export async function runIndicatorsCommand(cmd: IndicatorsCommand): Promise<numb
     note(
       `[bench] loaded: ${loaded.journalRows} journal rows, database ${mb(loaded.dbBytes)} (${loaded.loadS} s)`,
     );
+    note('[bench] building the per-candidacy summary from the journal (as migration 0016 does)…');
+    const summary = await buildSummary(stack.db, projectId);
+    note(`[bench] summary: ${summary.rows} rows in ${summary.backfillS} s`);
     const cookie = (await createWebSession(stack.db, LEAD.id)).cookie;
     const cases = await measure(stack, projectId, cmd.samples, cookie);
     const met = cases.every((c) => c.met);
@@ -823,11 +862,12 @@ export async function runIndicatorsCommand(cmd: IndicatorsCommand): Promise<numb
       samples: cmd.samples,
       target: { p95Ms: TARGET_INDICATORS_P95_MS, met },
       loaded,
+      summary,
       routes: cases,
       plans,
     };
     writeFileSync(cmd.out, JSON.stringify(results, null, 2) + '\n');
-    process.stdout.write('\n' + render(loaded, cases, plans, cmd.candidacies, cmd.samples) + '\n');
+    process.stdout.write('\n' + render(loaded, summary, cases, plans, cmd.candidacies, cmd.samples) + '\n');
     process.stdout.write(`\nResults: ${path.resolve(cmd.out)} (${results.durationS} s)\n`);
   } catch (err) {
     failed = true;

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Transaction } from 'kysely';
+import { refreshCandidacyFacts } from '../db/candidacy-facts.js';
 import { personKey } from '../db/person.js';
 import type { Database } from '../db/schema.js';
 import type { ActivityDeps } from './deps.js';
@@ -127,6 +128,8 @@ export function journalActivities({ db }: ActivityDeps) {
           }
           if (t.handoff) await recordHandoff(trx, t);
           await recordCandidateRecords(trx, t);
+          // Last: the summary aggregates the event, the hand-off and the acquired blocks above.
+          await refreshCandidacyFacts(trx, [t.candidacyId]);
           return { inserted: inserted.inserted };
         })
         .catch((err: unknown) => {

@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_person_key.js';
 import * as m0013 from './migrations/0013_experiment_secrets.js';
 import * as m0014 from './migrations/0014_rate_limits.js';
 import * as m0015 from './migrations/0015_experiment_allocations.js';
+import * as m0016 from './migrations/0016_candidacy_facts.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_experiment_secrets': m0013,
   '0014_rate_limits': m0014,
   '0015_experiment_allocations': m0015,
+  '0016_candidacy_facts': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -6,6 +6,7 @@ import type { JurySessionTables } from './jury-session-schema.js';
 import type { WebTables } from './web-schema.js';
 import type { ExperimentSecretsTable } from './experiment-secrets.js';
 import type { ExperimentTables } from './experiment-schema.js';
+import type { CandidacyFactsTable } from './candidacy-facts.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -284,6 +285,7 @@ export interface Database extends JurySessionTables, WebTables, ExperimentTables
   handoffs: HandoffsTable;
   admissibility_requests: AdmissibilityRequestsTable;
   acquired_blocks: AcquiredBlocksTable;
+  candidacy_facts: CandidacyFactsTable;
 }
 
 export type CandidacyRow = Selectable<CandidaciesTable>;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ageBand } from '../../src/app/indicators/age-band.js';
+import { computeIndicators } from '../../src/app/indicators/compute.js';
 import { parseCsv } from '../../src/app/indicators/csv.js';
 import { EXPORT_COLUMNS } from '../../src/app/indicators/dictionary.js';
 import { EXITS, FUNNEL_STEPS } from '../../src/app/indicators/funnel.js';
@@ -844,5 +845,35 @@ describe('indicators: a cohort with known outcomes, through the real workflows',
     for (const path of ['/api/indicators', '/api/indicators/export', '/api/indicators/dictionary']) {
       assert.ok(doc.body.paths[path]?.get, `${path} in the OpenAPI document`);
     }
+  });
+
+  it('reads the summary the journal activity kept, equal to one rebuilt from the journal; a missing or lagging row is rebuilt before it is read', async () => {
+    const asOf = new Date(Date.parse(byArm.asOf) + 3_600_000);
+    const query = { projectId, breakdown: 'operator' as const, asOf };
+    const kept = await computeIndicators(stack.db, query);
+    const ids = (
+      await stack.db.selectFrom('candidacies').select('id').where('project_id', '=', projectId).execute()
+    ).map((r) => r.id);
+    const rows = await stack.db
+      .selectFrom('candidacy_facts')
+      .select('through_seq')
+      .where('candidacy_id', 'in', ids)
+      .execute();
+    assert.equal(rows.length, ids.length, 'one summary row per candidacy, written with its events');
+    // As after the migration, or after events an older worker wrote without the summary.
+    await stack.db.deleteFrom('candidacy_facts').where('candidacy_id', 'in', ids.slice(0, 10)).execute();
+    await stack.db
+      .updateTable('candidacy_facts')
+      .set({ through_seq: 0, validated_blocks: 99, waiting: '{}' })
+      .where('candidacy_id', 'in', ids.slice(10, 20))
+      .execute();
+    const rebuilt = await computeIndicators(stack.db, query);
+    assert.deepEqual(rebuilt, kept);
+    const after = await stack.db
+      .selectFrom('candidacy_facts')
+      .select('candidacy_id')
+      .where('candidacy_id', 'in', ids)
+      .execute();
+    assert.equal(after.length, ids.length);
   });
 });
