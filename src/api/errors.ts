@@ -20,9 +20,15 @@ export function refusalProblem(refusal: Refusal): Problem {
   return problem(REFUSAL_STATUS[refusal.kind], refusal.code, refusal.message, refusal.details);
 }
 
-/** Connection-level failures of Postgres or Temporal: the client may retry later (503). */
+/** A query PostgreSQL cancelled at the pool's statement timeout (57014): the server is too slow now. */
+export function isQueryTimeout(err: unknown): boolean {
+  return (err as { code?: unknown }).code === '57014';
+}
+
+/** Connection-level failures of Postgres or Temporal, or a query timed out: the client may retry later (503). */
 export function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string | number; name?: string; message?: string; cause?: unknown };
+  if (isQueryTimeout(err)) return true;
   if (
     typeof e.code === 'string' &&
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300'].includes(e.code)
@@ -70,6 +76,17 @@ export function errorHandler(logger: Logger) {
       return sendProblem(
         res,
         problem(e.status, 'bad_request', 'La requête ne peut pas être traitée telle quelle.'),
+      );
+    }
+    if (isQueryTimeout(err)) {
+      logger.warn({ err: (err as Error).message, route: req.route?.path }, 'query timed out');
+      return sendProblem(
+        res,
+        problem(
+          503,
+          'query_timeout',
+          'La base de données n’a pas répondu dans le temps imparti. Réessayez dans un instant, ou restreignez la demande (période, projet).',
+        ),
       );
     }
     if (isUnavailable(err)) {

@@ -113,4 +113,13 @@ describe('refusals map to HTTP in one place (src/api/errors.ts)', () => {
     assert.deepEqual(made[2]![0].details, {});
     assert.deepEqual(refusalProblem(made[3]![0]).cause, 'timeout');
   });
+
+  it('answers a query cancelled at the statement timeout with 503 query_timeout, in French, never 500', () => {
+    const err = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
+    const sent = handle(err);
+    assert.equal(sent.status, 503);
+    assert.equal(sent.json.code, 'query_timeout');
+    assert.match(String(sent.json.detail), /temps imparti/);
+    assert.equal(sent.warnings.length, 1);
+  });
 });
