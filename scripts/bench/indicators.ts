@@ -728,6 +728,12 @@ async function profile(databaseUrl: string, projectId: string): Promise<PlanCost
     await loadCandidacyFacts(db, { projectId, asOf: new Date() });
     label = 'loadJurySessions';
     await loadJurySessions(db, projectId);
+    // EXPLAIN ANALYZE runs it: an insert … on conflict that rewrites the same row, harmless.
+    label = 'refreshCandidacyFacts (one candidacy)';
+    const one = await sql<{
+      id: string;
+    }>`select id from candidacies where project_id = ${projectId} limit 1`.execute(db);
+    await refreshCandidacyFacts(db, [one.rows[0]!.id]);
     const out: PlanCost[] = [];
     for (const { label: query, query: cq } of captured) {
       const res = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${cq.sql}`, [...cq.parameters]);
