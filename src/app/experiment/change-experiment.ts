@@ -58,16 +58,25 @@ const decides = (c: AllocationConfig) =>
  * exact position of each stratum on. Nothing is recorded when nothing changes (`change: null`).
  *
  * Refusals: a configuration the domain refuses (invalid, with its French message: a share that no
- * block size can honour exactly, a block size out of 1–20…).
+ * block size can honour exactly, a block size out of 1–20…); with `expectedVersion` (the version
+ * the editor saw, as the console's form sends it), a conflict when another version has been
+ * recorded since (`experiment_changed`), checked under the lock so no change is made blind.
  */
 export async function changeExperiment(
   db: Kysely<Database>,
   projectId: string,
   user: ExperimentEditor,
   settings: ExperimentSettings,
+  options: { expectedVersion?: number | undefined } = {},
 ): Promise<{ change: { version: number; createdAt: string } | null }> {
   return db.transaction().execute(async (trx) => {
     const { state, stratumFactors } = await lockAllocator(trx, projectId);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== state.config.version)
+      throw Refusal.conflict(
+        'experiment_changed',
+        `La répartition a changé depuis l’ouverture de la page : la version ${state.config.version} est maintenant en vigueur. Rien n’a été enregistré : vérifiez-la, puis envoyez à nouveau vos changements.`,
+        { currentVersion: state.config.version, expectedVersion: options.expectedVersion },
+      );
     const lastRandomised = await trx
       .selectFrom('experiment_allocation_configs')
       .selectAll()

@@ -14,7 +14,7 @@ import { canonicalFactors, configOfRow, ensureAllocator, type ConfigRow } from '
 
 export const ARM_LABELS: Record<ExperimentArm, string> = { test: 'groupe test', control: 'groupe témoin' };
 
-const FACTOR_LABELS: Record<StratumFactor, string> = {
+export const FACTOR_LABELS: Record<StratumFactor, string> = {
   public: 'public (accompagnement renforcé ou non)',
   scope: 'périmètre (un bloc, plusieurs blocs, certification entière)',
 };

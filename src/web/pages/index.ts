@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { WebDeps } from '../deps.js';
 import { candidacyAction, candidacyPage, followUpAction } from './candidacy-page.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { changeExperimentFromForm, experimentPage } from './experiment-page.js';
 import { inboxPage } from './inbox-page.js';
 import { juryPage, planFromForm } from './jury/jury-home.js';
 import { createFromProposal, proposalPage } from './jury/proposal-page.js';
@@ -18,7 +19,7 @@ import { projectPage, projectsPage } from './project-pages.js';
 
 /**
  * The console's pages, for a signed-in user (every POST has passed the CSRF check): the inbox, the
- * candidacies (list, creation, page and actions), projects and juries. Each page calls the same
+ * candidacies (list, creation, page and actions), projects (policy, experiment, indicators) and juries. Each page calls the same
  * use cases and access rules as the API.
  */
 export function consolePages(deps: WebDeps): Router {
@@ -34,6 +35,8 @@ export function consolePages(deps: WebDeps): Router {
   router.get('/projets/:id', (req, res) => projectPage(deps, req, res));
   router.get('/projets/:id/politique', (req, res) => policyPage(deps, req, res));
   router.post('/projets/:id/politique', (req, res) => changePolicyFromForm(deps, req, res));
+  router.get('/projets/:id/experience', (req, res) => experimentPage(deps, req, res));
+  router.post('/projets/:id/experience', (req, res) => changeExperimentFromForm(deps, req, res));
   router.use(dashboardRoutes(deps));
   router.get('/jury', (req, res) => juryPage(deps, req, res));
   router.post('/jury/propositions', (req, res) => planFromForm(deps, req, res));

@@ -1,7 +1,5 @@
 import type { Request, Response } from 'express';
-import { HttpError } from '../../api/problem.js';
 import { REFUSAL_STATUS } from '../../api/errors.js';
-import { loadAdministeredProject } from '../../api/reference/access.js';
 import { policyPatchSchema } from '../../api/reference/policy-schemas.js';
 import { requestErrors } from '../../api/validation.js';
 import { savePolicySettings } from '../../app/reference/change-policy.js';
@@ -20,9 +18,10 @@ import { QUALIFICATION_LEVELS } from '../../domain/profile.js';
 import { webUserOf } from '../auth/middleware.js';
 import type { WebDeps } from '../deps.js';
 import { html, type Html } from '../html.js';
-import { alert, sendError, sendNotFound, sendPage } from './components.js';
+import { alert, sendPage } from './components.js';
 import { fieldMessages, formValuesOf, type FormValues } from './forms/schema-form.js';
 import { qualificationLevelLabel } from './labels.js';
+import { administeredProjectPage } from './shared.js';
 
 /**
  * `GET /projets/:id/politique`: the project's policy as a form — for each parameter its legal
@@ -42,20 +41,8 @@ const UNITS: { value: keyof PolicyDuration; label: string }[] = [
 
 type Errors = Record<string, string[]>;
 
-async function loadProject(deps: WebDeps, res: Response, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) {
-    sendNotFound(res);
-    return null;
-  }
-  try {
-    return await loadAdministeredProject(deps.db, webUserOf(res).user, id, 'la politique d’un projet');
-  } catch (err) {
-    if (!(err instanceof HttpError)) throw err;
-    if (err.status === 404) sendNotFound(res, 'Ce projet n’existe pas.');
-    else sendError(res, err.status, 'Accès réservé', err.detail);
-    return null;
-  }
-}
+const loadProject = (deps: WebDeps, res: Response, id: string) =>
+  administeredProjectPage(deps.db, res, id, 'la politique d’un projet');
 
 export async function policyPage(deps: WebDeps, req: Request, res: Response): Promise<void> {
   const project = await loadProject(deps, res, String(req.params.id));

@@ -1,19 +1,19 @@
 import type { Request, Response } from 'express';
-import { loadAdministeredProject } from '../../api/reference/access.js';
-import { HttpError } from '../../api/problem.js';
 import { describeProject } from '../../app/reference/describe-project.js';
 import { policyView } from '../../app/reference/policy-view.js';
 import type { ProjectPolicySettings } from '../../domain/policy.js';
 import { webUserOf } from '../auth/middleware.js';
 import type { WebDeps } from '../deps.js';
 import { html } from '../html.js';
-import { day, sendError, sendNotFound, sendPage, table } from './components.js';
+import { day, sendError, sendPage, table } from './components.js';
 import { operatorRoleLabel, TARGET_PUBLIC_LABELS, userRoleLabel } from './labels.js';
+import { administeredProjectPage } from './shared.js';
 
 /**
  * The project lead's and administrators' pages, read-only: the projects they administer, and each
  * one's policy (legal defaults beside the project's values and what each arm gets), operators,
- * users and certifications. The same access rule as the API's reference data.
+ * users and certifications, with links to the policy's form, the experiment's page and the
+ * indicators. The same access rule as the API's reference data.
  */
 
 function refuse(res: Response) {
@@ -66,17 +66,9 @@ const FROM_LABELS: Record<string, string> = {
 
 /** `GET /projets/:id`. */
 export async function projectPage(deps: WebDeps, req: Request, res: Response): Promise<void> {
-  const { user } = webUserOf(res);
   const id = String(req.params.id);
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return sendNotFound(res);
-  let project;
-  try {
-    project = await loadAdministeredProject(deps.db, user, id, 'la page d’un projet');
-  } catch (err) {
-    if (!(err instanceof HttpError)) throw err;
-    if (err.status === 404) return sendNotFound(res, 'Ce projet n’existe pas.');
-    return sendError(res, err.status, 'Accès réservé', err.detail);
-  }
+  const project = await administeredProjectPage(deps.db, res, id, 'la page d’un projet');
+  if (!project) return;
   const [described, users, lead] = await Promise.all([
     describeProject(deps.db, id),
     deps.db
@@ -136,6 +128,10 @@ export async function projectPage(deps: WebDeps, req: Request, res: Response): P
       <p>Porteur du projet : ${lead?.display_name ?? 'aucun'}</p>
       <p>
         <a class="fr-link" href="/projets/${id}/indicateurs">Indicateurs et export pour les évaluateurs</a>
+      </p>
+      <p>
+        <a class="fr-link" href="/projets/${id}/experience">Expérimentation</a> : la répartition des nouvelles
+        candidatures entre groupe test et groupe témoin, ses versions et les effectifs de chaque groupe.
       </p>
       <ul class="fr-tags-group" aria-label="Publics visés">
         ${described.targetPublics.map(

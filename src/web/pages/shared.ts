@@ -1,7 +1,11 @@
+import type { Response } from 'express';
 import type { Kysely } from 'kysely';
+import { HttpError } from '../../api/problem.js';
+import { loadAdministeredProject } from '../../api/reference/access.js';
 import type { Database } from '../../db/schema.js';
+import { webUserOf } from '../auth/middleware.js';
 import { html, type Html } from '../html.js';
-import { badge } from './components.js';
+import { badge, sendError, sendNotFound } from './components.js';
 import { operatorRoleLabel, phaseBadgeClass, phaseLabel } from './labels.js';
 
 /** Names of the operators, by id (a small table: read whole for a page). */
@@ -49,4 +53,29 @@ export function phaseBadge(phase: string): Html {
 export async function certificationTitles(db: Kysely<Database>): Promise<Map<string, string>> {
   const rows = await db.selectFrom('certifications').select(['rncp_code', 'title']).execute();
   return new Map(rows.map((r) => [r.rncp_code, r.title]));
+}
+
+/**
+ * The project of `id` if the signed-in user administers it (the API's rule, ../../api/reference/access.ts),
+ * or null with the error page already sent: 404 for an id that is none or a project that does not
+ * exist, the console's 403 page (« Accès réservé », with the API's sentence naming `what`) otherwise.
+ */
+export async function administeredProjectPage(
+  db: Kysely<Database>,
+  res: Response,
+  id: string,
+  what: string,
+): Promise<Awaited<ReturnType<typeof loadAdministeredProject>> | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) {
+    sendNotFound(res);
+    return null;
+  }
+  try {
+    return await loadAdministeredProject(db, webUserOf(res).user, id, what);
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    if (err.status === 404) sendNotFound(res, 'Ce projet n’existe pas.');
+    else sendError(res, err.status, 'Accès réservé', err.detail);
+    return null;
+  }
 }
