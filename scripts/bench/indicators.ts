@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
+import { computeIndicators } from '../../src/app/indicators/compute.js';
 import { loadCandidacyFacts } from '../../src/app/indicators/facts.js';
 import { loadJurySessions } from '../../src/app/indicators/jury-costs.js';
 import { refreshCandidacyFacts, refreshStaleCandidacyFacts } from '../../src/db/candidacy-facts.js';
@@ -62,6 +63,26 @@ interface Summary {
   bytes: number;
   /** One candidacy's refresh, as the journal activity runs it in each event's transaction. */
   refreshPerEvent: LatencyStats;
+}
+
+/** Where a request's time goes, measured in this process: reading the facts (SQL and rows), then the whole computation. */
+interface InProcess {
+  loadFactsMs: LatencyStats;
+  computeIndicatorsMs: LatencyStats;
+}
+
+async function inProcess(db: Kysely<Database>, projectId: string, samples: number): Promise<InProcess> {
+  const load: number[] = [];
+  const whole: number[] = [];
+  for (let i = -1; i < samples; i++) {
+    let t = performance.now();
+    await loadCandidacyFacts(db, { projectId, asOf: new Date() });
+    if (i >= 0) load.push(performance.now() - t);
+    t = performance.now();
+    await computeIndicators(db, { projectId });
+    if (i >= 0) whole.push(performance.now() - t);
+  }
+  return { loadFactsMs: latencyStats(load), computeIndicatorsMs: latencyStats(whole) };
 }
 
 async function buildSummary(db: Kysely<Database>, projectId: string): Promise<Summary> {
@@ -778,6 +799,7 @@ function render(
   loaded: Loaded,
   summary: Summary,
   cases: CaseResult[],
+  split: InProcess,
   plans: PlanCost[] | undefined,
   n: number,
   samples: number,
@@ -803,6 +825,8 @@ function render(
       );
     }),
     `(ms, ${cases.length} routes × ${samples} sequential rounds after 2 unmeasured, as the project lead)`,
+    `In the bench's process: loadCandidacyFacts p50 ${split.loadFactsMs.p50} ms (p95 ${split.loadFactsMs.p95}), ` +
+      `computeIndicators as a whole p50 ${split.computeIndicatorsMs.p50} ms (p95 ${split.computeIndicatorsMs.p95})`,
   ];
   for (const p of plans ?? []) {
     lines.push('', `EXPLAIN ANALYZE ${p.query}: execution ${p.executionMs} ms, planning ${p.planningMs} ms`);
@@ -855,6 +879,7 @@ export async function runIndicatorsCommand(cmd: IndicatorsCommand): Promise<numb
     const cookie = (await createWebSession(stack.db, LEAD.id)).cookie;
     const cases = await measure(stack, projectId, cmd.samples, cookie);
     const met = cases.every((c) => c.met);
+    const split = await inProcess(stack.db, projectId, cmd.samples);
     const plans = !met || cmd.profile ? await profile(stack.databaseUrl, projectId) : undefined;
     const results = {
       command: `npm run bench -- ${cmd.argv.join(' ')}`.trim(),
@@ -870,10 +895,13 @@ export async function runIndicatorsCommand(cmd: IndicatorsCommand): Promise<numb
       loaded,
       summary,
       routes: cases,
+      inProcess: split,
       plans,
     };
     writeFileSync(cmd.out, JSON.stringify(results, null, 2) + '\n');
-    process.stdout.write('\n' + render(loaded, summary, cases, plans, cmd.candidacies, cmd.samples) + '\n');
+    process.stdout.write(
+      '\n' + render(loaded, summary, cases, split, plans, cmd.candidacies, cmd.samples) + '\n',
+    );
     process.stdout.write(`\nResults: ${path.resolve(cmd.out)} (${results.durationS} s)\n`);
   } catch (err) {
     failed = true;

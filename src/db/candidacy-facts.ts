@@ -169,13 +169,19 @@ export async function refreshStaleCandidacyFacts(db: Kysely<Database>, projectId
     .where((eb) => eb.or([eb('f.candidacy_id', 'is', null), eb('f.through_seq', '<', eb.ref('c.last_seq'))]))
     .orderBy('c.id')
     .execute();
-  for (let i = 0; i < stale.length; i += BATCH) {
-    await refreshCandidacyFacts(
-      db,
-      stale.slice(i, i + BATCH).map((r) => r.id),
-    );
-  }
+  await refreshCandidacyFactsInBatches(
+    db,
+    stale.map((r) => r.id),
+  );
   return stale.length;
+}
+
+/** `refreshCandidacyFacts` for many candidacies, a batch per statement. */
+export async function refreshCandidacyFactsInBatches(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += BATCH) await refreshCandidacyFacts(db, ids.slice(i, i + BATCH));
 }
 
 type Instant = ColumnType<Date | null, Date | string | null, Date | string | null>;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { refreshStaleCandidacyFacts } from '../../db/candidacy-facts.js';
+import { refreshCandidacyFactsInBatches } from '../../db/candidacy-facts.js';
 import type { Database } from '../../db/schema.js';
 import type { TargetScope } from '../../domain/candidacy/journal-events.js';
 import { TERMINAL_PHASES, type Phase } from '../../domain/phases.js';
@@ -125,14 +125,30 @@ const TERMINAL = sql.join(TERMINAL_PHASES.map((p) => sql.lit(p)));
 const ms = (column: string) => sql`(extract(epoch from ${sql.ref(column)}) * 1000)::float8`;
 
 /**
- * The cohort's facts: one summary row per candidacy (src/db/candidacy-facts.ts), those behind their
- * journal refreshed first, joined to the candidacy's current arm, public, operator and profile.
+ * The cohort's facts: one summary row per candidacy (src/db/candidacy-facts.ts), joined to the
+ * candidacy's current arm, public, operator and profile. The same scan finds the rows behind their
+ * journal (missing, or older than `last_seq`): those are rebuilt, then read again.
  */
 export async function loadCandidacyFacts(db: Kysely<Database>, f: CohortFilter): Promise<CandidacyFacts[]> {
-  await refreshStaleCandidacyFacts(db, f.projectId);
+  let rows = await readFacts(db, f);
+  const stale = rows.filter((r) => r.stale).map((r) => r.id);
+  if (stale.length > 0) {
+    await refreshCandidacyFactsInBatches(db, stale);
+    rows = await readFacts(db, f);
+  }
+  const at = f.asOf.getTime();
+  // Sorted here rather than in SQL, where 100,000 rows spill the sort to disk: ids are lowercase
+  // uuids, so the order is PostgreSQL's.
+  return rows
+    .filter((r) => !r.stale)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((r) => toFacts(r, at));
+}
+
+async function readFacts(db: Kysely<Database>, f: CohortFilter): Promise<(FactsRow & { stale: boolean })[]> {
   const asOf = f.asOf.toISOString();
   const parisDay = sql`(f.identified_at at time zone 'Europe/Paris')::date`;
-  const result = await sql<FactsRow>`
+  const result = await sql<FactsRow & { stale: boolean }>`
     select c.id, c.arm, c.reinforced, f.scope,
       coalesce(cardinality(c.target_blocks), 0) as target_count,
       c.advice_operator_id, c.rncp_code, p.birth_year, p.qualification_level, p.job_situation,
@@ -147,17 +163,18 @@ export async function loadCandidacyFacts(db: Kysely<Database>, f: CohortFilter):
       f.r_incomplete, f.r_inactivity, f.r_jury, f.r_warning, f.r_result, f.r_escalation,
       f.t_requested, f.t_accepted, f.t_escalated, f.jury_missed, f.phase_handoffs,
       (f.last_phase not in (${TERMINAL}) and c.next_deadline is not null
-        and c.next_deadline < ${asOf}::timestamptz) as overdue
-    from candidacy_facts f
-    join candidacies c on c.id = f.candidacy_id
+        and c.next_deadline < ${asOf}::timestamptz) as overdue,
+      (f.candidacy_id is null or f.through_seq < c.last_seq) as stale
+    from candidacies c
     join candidates p on p.id = c.candidate_id
-    where c.project_id = ${f.projectId} and c.started and f.identified_at is not null
-      and (${f.from ?? null}::date is null or ${parisDay} >= ${f.from ?? null}::date)
-      and (${f.to ?? null}::date is null or ${parisDay} <= ${f.to ?? null}::date)
-    order by c.id
+    left join candidacy_facts f on f.candidacy_id = c.id
+    where c.project_id = ${f.projectId} and c.started and c.last_seq > 0
+      and (f.candidacy_id is null or f.through_seq < c.last_seq or (
+        f.identified_at is not null
+        and (${f.from ?? null}::date is null or ${parisDay} >= ${f.from ?? null}::date)
+        and (${f.to ?? null}::date is null or ${parisDay} <= ${f.to ?? null}::date)))
   `.execute(db);
-  const at = f.asOf.getTime();
-  return result.rows.map((r) => toFacts(r, at));
+  return result.rows;
 }
 
 const SCOPES: readonly TargetScope[] = ['one_block', 'several_blocks', 'whole_certification'];
