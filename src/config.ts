@@ -61,6 +61,11 @@ function intFromEnv(name: string, fallback: number): number {
   return n;
 }
 
+/** How long computed indicators are shared (src/app/indicators/cache.ts), in seconds; 0: never. */
+export function indicatorsCacheSeconds(): number {
+  return intFromEnv('INDICATORS_CACHE_SECONDS', 60);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = intFromEnv('PORT', 3000);
   return {

@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Response } from 'express';
 import type { Kysely } from 'kysely';
-import { computeIndicators, CONFIDENTIALITY_RULE } from '../../app/indicators/compute.js';
+import { indicatorsFor } from '../../app/indicators/cache.js';
+import { CONFIDENTIALITY_RULE } from '../../app/indicators/compute.js';
 import { toCsv } from '../../app/indicators/csv.js';
 import { dataDictionary, DICTIONARY_CSV_HEADER, dictionaryRows } from '../../app/indicators/dictionary.js';
 import { candidateExport, exportCsv } from '../../app/indicators/export.js';
@@ -62,7 +63,7 @@ export function indicatorRoutes(deps: { db: Kysely<Database> }, registry: OpenAP
     },
     handler: async ({ query, user }, _req, res) => {
       await loadAdministeredProject(db, user ?? currentUser(res), query.projectId, WHAT);
-      const indicators = await computeIndicators(db, {
+      const indicators = await indicatorsFor(db, {
         projectId: query.projectId,
         from: query.from,
         to: query.to,

@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { loadAdministeredProject } from '../../../api/reference/access.js';
 import { HttpError } from '../../../api/problem.js';
-import { computeIndicators, CONFIDENTIALITY_RULE } from '../../../app/indicators/compute.js';
+import { indicatorsFor } from '../../../app/indicators/cache.js';
+import { CONFIDENTIALITY_RULE } from '../../../app/indicators/compute.js';
 import { webUserOf } from '../../auth/middleware.js';
 import type { WebDeps } from '../../deps.js';
 import { html } from '../../html.js';
@@ -62,7 +63,7 @@ export async function dashboardPage(deps: WebDeps, req: Request, res: Response):
   if (!project) return;
   const period = periodOrPage(req, res);
   if (!period) return;
-  const ind = await computeIndicators(deps.db, { projectId: project.id, ...period, breakdown: 'arm' });
+  const ind = await indicatorsFor(deps.db, { projectId: project.id, ...period, breakdown: 'arm' });
   const base = `/projets/${project.id}`;
   const q = (extra: Record<string, string>) => queryString({ ...period, ...extra });
   sendPage(res, 200, {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { computeIndicators } from '../../../app/indicators/compute.js';
+import { indicatorsFor } from '../../../app/indicators/cache.js';
 import { toCsv, type CsvSeparator } from '../../../app/indicators/csv.js';
 import { dataDictionary, DICTIONARY_CSV_HEADER, dictionaryRows } from '../../../app/indicators/dictionary.js';
 import { candidateExport, exportCsv } from '../../../app/indicators/export.js';
@@ -94,7 +94,7 @@ export function dashboardRoutes(deps: WebDeps): Router {
     const project = await administeredProjectOrPage(deps, req, res);
     const period = project && periodOrPage(req, res);
     if (!project || !period) return;
-    const ind = await computeIndicators(deps.db, { projectId: project.id, ...period, breakdown: 'arm' });
+    const ind = await indicatorsFor(deps.db, { projectId: project.id, ...period, breakdown: 'arm' });
     sendCsv(res, `indicateurs-${project.id}.csv`, indicatorsCsv(ind, separatorOf(req)));
   });
   router.get('/projets/:id/export-evaluateurs.csv', async (req, res) => {
