@@ -358,13 +358,22 @@ describe('indicators: a cohort with known outcomes, through the real workflows',
           close(q.lower, expected.lower, `${name} ${d.key} q${p} lower`);
           close(q.upper, expected.upper, `${name} ${d.key} q${p} upper`);
         }
-        // The published curve: the estimator's steps while 5 or more are at risk.
-        const steps = curve.steps.filter((s) => s.events > 0);
-        for (const point of d.curve.slice(1)) {
-          const step = steps.find((s) => Math.abs(s.time - point.time) < 1e-12)!;
-          assert.ok(step && step.atRisk >= 5, `${name} ${d.key} point at ${point.time}`);
+        // The published curve: (0, 1), then one point a day, the estimator after the day's last
+        // event, while 5 or more are at risk.
+        const shown = curve.steps.filter((s) => s.events > 0 && s.atRisk >= 5);
+        const daily = shown.filter(
+          (s, i) => i === shown.length - 1 || Math.floor(shown[i + 1]!.time) !== Math.floor(s.time),
+        );
+        assert.deepEqual(d.curve[0], { time: 0, survival: 1, lower: 1, upper: 1, atRisk: obs.length });
+        assert.equal(d.curve.length, daily.length + 1, `${name} ${d.key} points`);
+        daily.forEach((step, i) => {
+          const point = d.curve[i + 1];
+          close(point.time, step.time, `${name} ${d.key} point ${i + 1}`);
           close(point.survival, step.survival, `${name} ${d.key} S(${point.time})`);
-        }
+          close(point.lower, step.lower, `${name} ${d.key} lower(${point.time})`);
+          close(point.upper, step.upper, `${name} ${d.key} upper(${point.time})`);
+          assert.equal(point.atRisk, step.atRisk, `${name} ${d.key} at risk at ${point.time}`);
+        });
         compared.push(`${name} ${d.key}`);
       }
     }
@@ -844,6 +853,25 @@ describe('indicators: a cohort with known outcomes, through the real workflows',
     const doc = await stack.http('GET', '/api/openapi.json', { token: null });
     for (const path of ['/api/indicators', '/api/indicators/export', '/api/indicators/dictionary']) {
       assert.ok(doc.body.paths[path]?.get, `${path} in the OpenAPI document`);
+    }
+  });
+
+  it('shares one computation for a minute between the JSON, its CSV and the dashboard; INDICATORS_CACHE_SECONDS=0 computes each time', async () => {
+    const url = `/api/indicators?projectId=${projectId}&breakdown=public`;
+    const first = await stack.http('GET', url, asLead);
+    const second = await stack.http('GET', url, asLead);
+    assert.equal(first.status, 200);
+    assert.equal(second.body.asOf, first.body.asOf, 'the second answer is the first computation');
+    const before = process.env.INDICATORS_CACHE_SECONDS;
+    process.env.INDICATORS_CACHE_SECONDS = '0';
+    try {
+      await new Promise((r) => setTimeout(r, 5));
+      const fresh = await stack.http('GET', url, asLead);
+      assert.notEqual(fresh.body.asOf, first.body.asOf, 'without the cache, a new computation');
+      assert.deepEqual(fresh.body.overall.funnel, first.body.overall.funnel);
+    } finally {
+      if (before === undefined) delete process.env.INDICATORS_CACHE_SECONDS;
+      else process.env.INDICATORS_CACHE_SECONDS = before;
     }
   });
 

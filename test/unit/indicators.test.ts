@@ -9,7 +9,7 @@ import type { CandidacyFacts } from '../../src/app/indicators/facts.js';
 import { exitOf, furthestStep, rawFunnel, registerFunnel } from '../../src/app/indicators/funnel.js';
 import { pseudonym } from '../../src/app/indicators/pseudonym.js';
 import { CellBook, suppressCells } from '../../src/app/indicators/suppression.js';
-import { kaplanMeier } from '../../src/domain/stats/index.js';
+import { kaplanMeier, sortedTimes, survivalTable } from '../../src/domain/stats/index.js';
 import { svgChart } from '../../src/web/pages/dashboard/svg-chart.js';
 
 describe('indicators: CSV (RFC 4180)', () => {
@@ -317,7 +317,7 @@ describe('indicators: the funnel and the durations from facts', () => {
   });
 
   it('publishes the curve from (0, 1) and stops it where fewer than 5 are at risk', () => {
-    const curve = kaplanMeier([1, 2, 3, 4, 5, 6, 7, 8].map((time) => ({ time, event: true })));
+    const curve = survivalTable(sortedTimes([1, 2, 3, 4, 5, 6, 7, 8].map((time) => ({ time, event: true }))));
     const points = publishedCurve(curve);
     assert.deepEqual(points[0], { time: 0, survival: 1, lower: 1, upper: 1, atRisk: 8 });
     assert.deepEqual(
@@ -329,6 +329,41 @@ describe('indicators: the funnel and the durations from facts', () => {
         [4, 5],
       ],
     );
+  });
+
+  it('publishes at most one point per day: the estimator after the last event of the day', () => {
+    // 15 candidacies: 12 through the phase at these days, 3 still in it at day 20.
+    const times = [0.25, 0.5, 0.75, 1.2, 1.8, 3.5, 3.6, 3.7, 3.9, 10, 11, 12];
+    const observations = [
+      ...times.map((time) => ({ time, event: true })),
+      ...[20, 20, 20].map((time) => ({ time, event: false })),
+    ];
+    const points = publishedCurve(survivalTable(sortedTimes(observations)));
+    // Day 0 ends at 0.75 (12 of 15 left), day 1 at 1.8, day 3 at 3.9, then 10 and 11; at 12 only 4
+    // are at risk: the curve stops at 11.
+    assert.deepEqual(
+      points.map((p) => [p.time, Math.round(p.survival * 15), p.atRisk]),
+      [
+        [0, 15, 15],
+        [0.75, 12, 13],
+        [1.8, 10, 11],
+        [3.9, 6, 7],
+        [10, 5, 6],
+        [11, 4, 5],
+      ],
+    );
+    // Each point is the estimator's own step, interval included.
+    const steps = kaplanMeier(observations).steps;
+    for (const p of points.slice(1)) {
+      const s = steps.find((x) => x.time === p.time)!;
+      assert.deepEqual(p, {
+        time: s.time,
+        survival: s.survival,
+        lower: s.lower,
+        upper: s.upper,
+        atRisk: s.atRisk,
+      });
+    }
   });
 });
 

@@ -11,6 +11,10 @@ import {
   survivalAt,
   survivalMedian,
   survivalQuantile,
+  survivalTable,
+  sortedTimes,
+  sortTimes,
+  tableQuantiles,
   wilsonInterval,
   type Observation,
 } from '../../src/domain/stats/index.js';
@@ -193,6 +197,65 @@ describe('Kaplan–Meier', () => {
   });
 });
 
+describe('sorting durations', () => {
+  it('sorts as Float64Array.prototype.sort does, radix sort or not, ties and zeros included', () => {
+    let seed = 99;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const n of [0, 1, 500, 2_000, 10_000, 60_000]) {
+      for (const spread of [1e-3, 3, 900]) {
+        // Milliseconds in days (as the indicators' times), a tenth of them whole days, some 0 or −0.
+        const values = Float64Array.from({ length: n }, (_, i) =>
+          i % 97 === 0 ? (i % 2 ? -0 : 0) : i % 10 === 0 ? Math.floor(random() * spread) : random() * spread,
+        );
+        // −0 and 0 are the same duration (the radix sort writes −0 as 0).
+        const plain = (a: Float64Array) => Array.from(a, (v) => v + 0);
+        const expected = plain(values.slice().sort());
+        assert.deepEqual(plain(sortTimes(values.slice())), expected, `${n} values up to ${spread}`);
+      }
+    }
+    const invalid = Float64Array.from({ length: 20_000 }, (_, i) =>
+      i === 7 ? -1 : i === 9 ? NaN : 20_000 - i,
+    );
+    const sorted = sortTimes(invalid.slice());
+    assert.deepEqual(
+      [sorted[0], sorted[1], Number.isNaN(sorted.at(-1)!)],
+      [-1, 1, true],
+      'the native sort then',
+    );
+  });
+});
+
+describe('Kaplan–Meier in columns (the indicators at 100,000)', () => {
+  it('gives the quantiles of the steps, on the examples and on random data with ties', () => {
+    let seed = 777;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const randomGroup = (): Observation[] =>
+      Array.from({ length: 1 + Math.floor(random() * 60) }, () => ({
+        time: Math.floor(random() * 40) / (random() < 0.5 ? 1 : 7),
+        event: random() < 0.75,
+      }));
+    // Large ones too (narrow intervals: most limits are settled without being computed).
+    const large = [5_000, 40_000].map((n) =>
+      Array.from({ length: n }, () => ({ time: random() * 300, event: random() < 0.5 })),
+    );
+    for (const observations of [sixMp, placebo, ...Array.from({ length: 40 }, randomGroup), ...large]) {
+      const curve = kaplanMeier(observations);
+      const table = survivalTable(sortedTimes(observations));
+      assert.equal(table.length, curve.steps.length);
+      const ps = [0.25, 0.5, 0.75, 0.9];
+      assert.deepEqual(
+        tableQuantiles(table, ps),
+        ps.map((p) => survivalQuantile(curve, p)),
+      );
+      assert.deepEqual(
+        tableQuantiles(survivalTable(sortedTimes(observations), 0.95, true), ps),
+        ps.map((p) => survivalQuantile(curve, p)),
+        'from the event times only',
+      );
+    }
+  });
+});
+
 describe('log-rank test', () => {
   it('a four-point example by hand: chi-square 0.6154', () => {
     // A: 1, 3; B: 2, 4 (all events).
@@ -224,6 +287,44 @@ describe('log-rank test', () => {
   it('no event: no test', () => {
     const t = logRank([{ time: 2, event: false }], [{ time: 3, event: false }]);
     assert.deepEqual([t.chiSquare, t.pValue], [null, null]);
+  });
+
+  it('equals the naive sums (a filter over each group at every event time) on random data with ties', () => {
+    const naive = (first: readonly Observation[], second: readonly Observation[]) => {
+      const times = [...new Set([...first, ...second].filter((o) => o.event).map((o) => o.time))].sort(
+        (a, b) => a - b,
+      );
+      let [o1, o2, e1, v] = [0, 0, 0, 0];
+      for (const t of times) {
+        const n1 = first.filter((o) => o.time >= t).length;
+        const n2 = second.filter((o) => o.time >= t).length;
+        const d1 = first.filter((o) => o.event && o.time === t).length;
+        const d2 = second.filter((o) => o.event && o.time === t).length;
+        const [n, d] = [n1 + n2, d1 + d2];
+        o1 += d1;
+        o2 += d2;
+        e1 += (d * n1) / n;
+        if (n > 1) v += (d * (n1 / n) * (n2 / n) * (n - d)) / (n - 1);
+      }
+      return { observed: [o1, o2], expected1: e1, variance: v };
+    };
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    // Whole days (many ties, events and censorings at the same time) or milliseconds (nearly none).
+    const group = (size: number, whole: boolean): Observation[] =>
+      Array.from({ length: size }, () => {
+        const days = random() * 60;
+        return { time: whole ? Math.floor(days) : days, event: random() < 0.7 };
+      });
+    for (let k = 0; k < 60; k++) {
+      const whole = k % 2 === 0;
+      const [a, b] = [group(1 + Math.floor(random() * 80), whole), group(Math.floor(random() * 80), whole)];
+      const fast = logRank(a, b);
+      const slow = naive(a, b);
+      assert.deepEqual(fast.observed, slow.observed, `case ${k}`);
+      assert.equal(fast.expected[0], slow.expected1, `case ${k} expected`);
+      assert.equal(fast.variance, slow.variance, `case ${k} variance`);
+    }
   });
 });
 

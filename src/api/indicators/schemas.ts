@@ -90,15 +90,20 @@ const duration = z
     censored: count,
     median: quantile,
     p90: quantile,
-    curve: z.array(
-      z.object({
-        time: z.number(),
-        survival: z.number(),
-        lower: z.number(),
-        upper: z.number(),
-        atRisk: z.number().int(),
+    curve: z
+      .array(
+        z.object({
+          time: z.number(),
+          survival: z.number(),
+          lower: z.number(),
+          upper: z.number(),
+          atRisk: z.number().int(),
+        }),
+      )
+      .meta({
+        description:
+          'Courbe de Kaplan–Meier : (0, 1), puis au plus un point par jour (la part encore dans la phase après le dernier passage du jour), tant que 5 candidatures au moins restent à risque.',
       }),
-    ),
   })
   .meta({ id: 'DurationIndicator' });
 

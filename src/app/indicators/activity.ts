@@ -65,37 +65,91 @@ export interface RawActivity {
   juryDeadlineMissed: number;
 }
 
-export function rawActivity(facts: readonly CandidacyFacts[]): RawActivity {
-  const reminders = Object.fromEntries(REMINDER_TYPES.map((r) => [r.key, 0])) as RawActivity['reminders'];
-  const raw: RawActivity = {
-    reminders,
-    decisions: 0,
-    implicitDecisions: 0,
-    implicitAdmissible: 0,
-    phaseHandoffs: 0,
-    transfersRequested: 0,
-    transfersAccepted: 0,
-    transfersEscalated: 0,
-    overdue: 0,
-    juryDeadlineMissed: 0,
-  };
-  for (const f of facts) {
-    for (const r of REMINDER_TYPES) reminders[r.key] += f.reminders[r.key];
-    if (f.decidedAt !== null) {
-      raw.decisions++;
-      if (f.implicitDecision) {
-        raw.implicitDecisions++;
-        if (f.admissible) raw.implicitAdmissible++;
-      }
-    }
-    raw.phaseHandoffs += f.phaseHandoffs;
-    if (f.transfersRequested > 0) raw.transfersRequested++;
-    if (f.transfersAccepted > 0) raw.transfersAccepted++;
-    if (f.transfersEscalated > 0) raw.transfersEscalated++;
-    if (f.overdue) raw.overdue++;
-    if (f.juryDeadlineMissed > 0) raw.juryDeadlineMissed++;
+/** What a candidacy adds to its groups' activity (a column each of the table below). */
+const ACTIVITY_FIELDS = [
+  'incompleteFile',
+  'inactivity',
+  'jury',
+  'admissibilityWarning',
+  'result',
+  'juryEscalation',
+  'decisions',
+  'implicitDecisions',
+  'implicitAdmissible',
+  'phaseHandoffs',
+  'transfersRequested',
+  'transfersAccepted',
+  'transfersEscalated',
+  'overdue',
+  'juryDeadlineMissed',
+] as const;
+
+/** Every candidacy's row of ACTIVITY_FIELDS, read once per request: row k for facts[k]. */
+export type ActivityTable = Int32Array;
+
+export function activityTable(facts: readonly CandidacyFacts[]): ActivityTable {
+  const table = new Int32Array(facts.length * ACTIVITY_FIELDS.length);
+  let at = 0;
+  for (let k = 0; k < facts.length; k++) {
+    const f = facts[k]!;
+    const r = f.reminders;
+    const decided = f.decidedAt !== null;
+    const implicit = decided && f.implicitDecision === true;
+    table[at++] = r.incompleteFile;
+    table[at++] = r.inactivity;
+    table[at++] = r.jury;
+    table[at++] = r.admissibilityWarning;
+    table[at++] = r.result;
+    table[at++] = r.juryEscalation;
+    table[at++] = decided ? 1 : 0;
+    table[at++] = implicit ? 1 : 0;
+    table[at++] = implicit && f.admissible ? 1 : 0;
+    table[at++] = f.phaseHandoffs;
+    table[at++] = f.transfersRequested > 0 ? 1 : 0;
+    table[at++] = f.transfersAccepted > 0 ? 1 : 0;
+    table[at++] = f.transfersEscalated > 0 ? 1 : 0;
+    table[at++] = f.overdue ? 1 : 0;
+    table[at++] = f.juryDeadlineMissed > 0 ? 1 : 0;
   }
-  return raw;
+  return table;
+}
+
+/** A group's activity, its candidacies added one by one (rows of the table). */
+export class ActivityCount {
+  private readonly sums = new Float64Array(ACTIVITY_FIELDS.length);
+
+  constructor(private readonly table: ActivityTable) {}
+
+  add(k: number): void {
+    const width = ACTIVITY_FIELDS.length;
+    for (let j = 0, at = k * width; j < width; j++) this.sums[j]! += this.table[at + j]!;
+  }
+
+  result(): RawActivity {
+    const v = Object.fromEntries(ACTIVITY_FIELDS.map((name, j) => [name, this.sums[j]!])) as Record<
+      (typeof ACTIVITY_FIELDS)[number],
+      number
+    >;
+    return {
+      reminders: {
+        incompleteFile: v.incompleteFile,
+        inactivity: v.inactivity,
+        jury: v.jury,
+        admissibilityWarning: v.admissibilityWarning,
+        result: v.result,
+        juryEscalation: v.juryEscalation,
+      },
+      decisions: v.decisions,
+      implicitDecisions: v.implicitDecisions,
+      implicitAdmissible: v.implicitAdmissible,
+      phaseHandoffs: v.phaseHandoffs,
+      transfersRequested: v.transfersRequested,
+      transfersAccepted: v.transfersAccepted,
+      transfersEscalated: v.transfersEscalated,
+      overdue: v.overdue,
+      juryDeadlineMissed: v.juryDeadlineMissed,
+    };
+  }
 }
 
 const id = (prefix: string, name: string) => `${prefix}activity.${name}`;

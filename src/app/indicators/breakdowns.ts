@@ -71,7 +71,15 @@ export function periodLabel(period: string): string {
 export interface BreakdownGroup {
   key: string;
   label: string;
-  facts: CandidacyFacts[];
+}
+
+export interface Split {
+  /** Fixed values first in their order, then the others sorted (periods by date, else by label). */
+  groups: BreakdownGroup[];
+  /** The rank in `groups` of the k-th candidacy's group. */
+  groupOf: Int32Array;
+  /** How many candidacies each group holds. */
+  sizes: number[];
 }
 
 /** The cohort split by a dimension: every candidacy in exactly one group. */
@@ -79,15 +87,17 @@ export function splitBy(
   dimension: Breakdown,
   facts: readonly CandidacyFacts[],
   operatorNames: ReadonlyMap<string, string>,
-): BreakdownGroup[] {
-  const groups = new Map<string, CandidacyFacts[]>();
-  for (const key of FIXED[dimension] ?? []) groups.set(key, []);
-  for (const f of facts) {
+): Split {
+  // Numbered in the order met, renumbered once sorted.
+  const numbers = new Map<string, number>();
+  for (const key of FIXED[dimension] ?? []) numbers.set(key, numbers.size);
+  const met = new Int32Array(facts.length);
+  facts.forEach((f, k) => {
     const key = breakdownKey(dimension, f);
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
-    list.push(f);
-  }
+    let n = numbers.get(key);
+    if (n === undefined) numbers.set(key, (n = numbers.size));
+    met[k] = n;
+  });
   const label = (key: string): string => {
     if (dimension === 'arm') return ARM_LABELS[key] ?? key;
     if (dimension === 'public') return PUBLIC_LABELS[key] ?? key;
@@ -95,11 +105,15 @@ export function splitBy(
     if (dimension === 'period') return periodLabel(key);
     return key === UNKNOWN ? 'Non renseigné' : (operatorNames.get(key) ?? 'Organisme inconnu');
   };
-  const list = [...groups].map(([key, g]) => ({ key, label: label(key), facts: g }));
+  const list = [...numbers].map(([key, n]) => ({ key, label: label(key), n }));
   if (!FIXED[dimension]) {
     list.sort((a, b) =>
       dimension === 'period' ? a.key.localeCompare(b.key) : a.label.localeCompare(b.label, 'fr'),
     );
   }
-  return list;
+  const rank = new Int32Array(list.length);
+  list.forEach((g, r) => (rank[g.n] = r));
+  const sizes = list.map(() => 0);
+  for (let k = 0; k < met.length; k++) sizes[(met[k] = rank[met[k]!]!)]!++;
+  return { groups: list.map((g) => ({ key: g.key, label: g.label })), groupOf: met, sizes };
 }

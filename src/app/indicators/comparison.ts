@@ -1,4 +1,4 @@
-import { logRank, newcombeDifference, type Observation } from '../../domain/stats/index.js';
+import { logRankOfSorted, newcombeDifference, type SortedTimes } from '../../domain/stats/index.js';
 import { implicitDecisionIds } from './activity.js';
 import {
   durationCellIds,
@@ -137,8 +137,11 @@ export function compareArms(
     ),
   );
 
-  const byKey = (list: readonly RawDuration[], key: SegmentKey): Observation[] =>
-    list.find((d) => d.key === key)?.observations ?? [];
+  const byKey = (list: readonly RawDuration[], key: SegmentKey): SortedTimes =>
+    list.find((d) => d.key === key)?.times() ?? {
+      events: new Float64Array(0),
+      censored: new Float64Array(0),
+    };
   const comparisons: DurationComparison[] = durations.test.map((test) => {
     const control = durations.control.find((d) => d.key === test.key)!;
     const t = durationCellIds(book, prefixes.test, test.key);
@@ -146,7 +149,7 @@ export function compareArms(
     const masked = book.isMasked(t.observations, t.events, c.observations, c.events);
     const lr = masked
       ? null
-      : logRank(byKey(observations.test, test.key), byKey(observations.control, test.key));
+      : logRankOfSorted(byKey(observations.test, test.key), byKey(observations.control, test.key));
     return {
       key: test.key,
       label: durationLabel(test.key),

@@ -3,33 +3,55 @@ import type { Database } from '../../db/schema.js';
 import { CONFIDENTIALITY_THRESHOLD } from '../../domain/stats/index.js';
 import { Refusal } from '../refusal.js';
 import {
+  ActivityCount,
+  activityTable,
   publishActivity,
-  rawActivity,
   registerActivity,
   type ActivityOut,
+  type ActivityTable,
   type RawActivity,
 } from './activity.js';
 import { BREAKDOWN_LABELS, BREAKDOWNS, splitBy, type Breakdown } from './breakdowns.js';
 import { compareArms, type ComparisonOut } from './comparison.js';
 import {
+  DurationCount,
+  observationTable,
   publishDurations,
-  rawDurations,
   registerDurations,
   type DurationOut,
+  type ObservationTable,
   type RawDuration,
 } from './durations.js';
 import { loadCandidacyFacts, type CandidacyFacts } from './facts.js';
-import { publishFunnel, rawFunnel, registerFunnel, type FunnelOut, type RawFunnel } from './funnel.js';
 import {
+  FunnelCount,
+  funnelTable,
+  publishFunnel,
+  registerFunnel,
+  type FunnelOut,
+  type FunnelTable,
+  type RawFunnel,
+} from './funnel.js';
+import {
+  JuryCount,
   loadJurySessions,
   publishJury,
-  rawJury,
   registerJury,
   type JuryOut,
+  juryIndex,
+  type JuryIndex,
+  type JurySessionFacts,
   type RawJury,
 } from './jury-costs.js';
 import { CellBook, type PublishedCount } from './suppression.js';
-import { publishWaiting, rawWaiting, type RawWaiting, type WaitingOut } from './waiting.js';
+import {
+  publishWaiting,
+  WaitingCount,
+  waitingTable,
+  type RawWaiting,
+  type WaitingOut,
+  type WaitingTable,
+} from './waiting.js';
 import { candidaciesId } from './funnel.js';
 
 /**
@@ -96,18 +118,49 @@ interface RawSet {
   jury: RawJury;
 }
 
-function rawSet(
-  facts: readonly CandidacyFacts[],
-  sessions: Parameters<typeof rawJury>[0],
-  asOf: number,
-): RawSet {
-  return {
-    funnel: rawFunnel(facts),
-    durations: rawDurations(facts, asOf),
-    waiting: rawWaiting(facts),
-    activity: rawActivity(facts),
-    jury: rawJury(sessions, new Set(facts.map((f) => f.id))),
-  };
+/** What every group reads of each candidacy, computed once per request: row k for facts[k]. */
+interface Tables {
+  funnel: FunnelTable;
+  activity: ActivityTable;
+  observations: ObservationTable;
+  waiting: WaitingTable;
+  jury: JuryIndex;
+}
+
+/** A group's raw figures, its candidacies added one by one. */
+class GroupCount {
+  private readonly funnel: FunnelCount;
+  private readonly activity: ActivityCount;
+  private readonly durations: DurationCount;
+  private readonly waiting: WaitingCount;
+  private readonly jury: JuryCount;
+
+  /** `published`: its curves are, the durations keep its rows (`size` of them). */
+  constructor(tables: Tables, size: number, published: boolean) {
+    this.funnel = new FunnelCount(tables.funnel);
+    this.activity = new ActivityCount(tables.activity);
+    this.durations = new DurationCount(tables.observations, published ? size : null);
+    this.waiting = new WaitingCount(tables.waiting);
+    this.jury = new JuryCount(tables.jury);
+  }
+
+  add(k: number): void {
+    this.funnel.add(k);
+    this.activity.add(k);
+    this.durations.add(k);
+    this.waiting.add(k);
+    this.jury.add(k);
+  }
+
+  result(): RawSet {
+    return {
+      funnel: this.funnel.result(),
+      durations: this.durations.result(),
+      waiting: this.waiting.result(),
+      activity: this.activity.result(),
+      jury: this.jury.result(),
+    };
+  }
 }
 
 function register(book: CellBook, prefix: string, raw: RawSet): void {
@@ -156,23 +209,52 @@ export async function computeIndicators(db: Kysely<Database>, q: IndicatorQuery)
     db.selectFrom('operators').select(['id', 'name']).execute(),
   ]);
   const operatorNames = new Map(operators.map((o) => [o.id, o.name]));
-  const at = asOf.getTime();
+  return indicatorsOf(project, facts, sessions, operatorNames, q, asOf);
+}
 
-  const book = new CellBook();
-  const overall = rawSet(facts, sessions, at);
-  register(book, OVERALL, overall);
+/** The indicators of loaded facts: no I/O (scripts/bench/indicators-compute.ts times it). */
+export function indicatorsOf(
+  project: { id: string; name: string },
+  facts: readonly CandidacyFacts[],
+  sessions: readonly JurySessionFacts[],
+  operatorNames: ReadonlyMap<string, string>,
+  q: Omit<IndicatorQuery, 'projectId' | 'asOf'>,
+  asOf: Date,
+): Indicators {
+  const at = asOf.getTime();
+  const tables: Tables = {
+    funnel: funnelTable(facts),
+    activity: activityTable(facts),
+    observations: observationTable(facts, at),
+    waiting: waitingTable(facts),
+    jury: juryIndex(sessions, facts),
+  };
 
   // Every dimension's groups are registered, whatever the breakdown asked: the masks are the same
-  // in every answer for this cohort, so two answers never show a cell one of them masks.
+  // in every answer for this cohort, so two answers never show a cell one of them masks. One pass
+  // over the candidacies adds each to the project and to its group in every dimension.
+  const dimensions = BREAKDOWNS.map((d) => {
+    const { groups, groupOf, sizes } = splitBy(d, facts, operatorNames);
+    const published = d === 'arm' || d === q.breakdown;
+    return { d, groups, groupOf, counts: sizes.map((n) => new GroupCount(tables, n, published)) };
+  });
+  const all = new GroupCount(tables, facts.length, true);
+  for (let k = 0; k < facts.length; k++) {
+    all.add(k);
+    for (let d = 0; d < dimensions.length; d++) {
+      const dimension = dimensions[d]!;
+      dimension.counts[dimension.groupOf[k]!]!.add(k);
+    }
+  }
+
+  const book = new CellBook();
+  const overall = all.result();
+  register(book, OVERALL, overall);
   const split = new Map(
-    BREAKDOWNS.map((d) => {
-      const groups = splitBy(d, facts, operatorNames).map((g) => ({
-        ...g,
-        prefix: groupPrefix(d, g.key),
-        raw: rawSet(g.facts, sessions, at),
-      }));
-      return [d, groups] as const;
-    }),
+    dimensions.map(({ d, groups, counts }) => [
+      d,
+      groups.map((g, r) => ({ ...g, prefix: groupPrefix(d, g.key), raw: counts[r]!.result() })),
+    ]),
   );
   for (const groups of split.values()) {
     for (const g of groups) register(book, g.prefix, g.raw);

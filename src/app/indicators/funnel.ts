@@ -50,18 +50,18 @@ export const EXIT_LABELS: Record<Exit, string> = {
 /** Drop-outs in the indicators' sense: the candidate left (not a decision of the certifier or jury). */
 export const DROP_OUT_EXITS: readonly Exit[] = ['withdrawn', 'abandoned', 'lapsed'];
 
+const STEP = Object.fromEntries(FUNNEL_STEPS.map((s, k) => [s, k])) as Record<FunnelStep, number>;
+
+/** The index of the furthest step reached in FUNNEL_STEPS (each step implies the ones before). */
 export function furthestStep(f: CandidacyFacts): number {
-  const reached = [
-    true,
-    f.informedAt !== null,
-    f.requestedAt !== null,
-    f.admissible === true,
-    f.coachAssignedAt !== null,
-    f.presentedAt !== null,
-    f.blocksValidatedAt !== null,
-    f.certificationObtained,
-  ];
-  return reached.lastIndexOf(true);
+  if (f.certificationObtained) return STEP.certification_obtained;
+  if (f.blocksValidatedAt !== null) return STEP.blocks_validated;
+  if (f.presentedAt !== null) return STEP.presented_to_jury;
+  if (f.coachAssignedAt !== null) return STEP.coached;
+  if (f.admissible === true) return STEP.admissible;
+  if (f.requestedAt !== null) return STEP.admissibility_requested;
+  if (f.informedAt !== null) return STEP.informed;
+  return STEP.identified;
 }
 
 export function exitOf(f: CandidacyFacts): Exit {
@@ -87,24 +87,56 @@ export interface RawFunnel {
   admissibleImplicit: number;
 }
 
-export function rawFunnel(facts: readonly CandidacyFacts[]): RawFunnel {
-  const steps = FUNNEL_STEPS.map((key) => ({
-    key,
-    reached: 0,
-    exits: Object.fromEntries(EXITS.map((e) => [e, 0])) as Record<Exit, number>,
-  }));
-  let admissibleExplicit = 0;
-  let admissibleImplicit = 0;
-  for (const f of facts) {
-    const furthest = furthestStep(f);
-    for (let k = 0; k <= furthest; k++) steps[k]!.reached++;
-    steps[furthest]!.exits[exitOf(f)]++;
-    if (f.admissible === true) {
-      if (f.implicitDecision) admissibleImplicit++;
-      else admissibleExplicit++;
-    }
+/** Each candidacy's place in the funnel, read once per request: rows in the order of the facts. */
+export interface FunnelTable {
+  /** furthestStep · EXITS.length + the exit's rank. */
+  cells: Int16Array;
+  /** Admissible: 1 by an explicit decision, 2 by the certifier's silence; 0 not admissible. */
+  admissible: Int8Array;
+}
+
+export function funnelTable(facts: readonly CandidacyFacts[]): FunnelTable {
+  const exitRank = new Map(EXITS.map((e, k) => [e, k]));
+  const cells = new Int16Array(facts.length);
+  const admissible = new Int8Array(facts.length);
+  facts.forEach((f, k) => {
+    cells[k] = furthestStep(f) * EXITS.length + exitRank.get(exitOf(f))!;
+    if (f.admissible === true) admissible[k] = f.implicitDecision ? 2 : 1;
+  });
+  return { cells, admissible };
+}
+
+/** A group's funnel, its candidacies added one by one (rows of the table). */
+export class FunnelCount {
+  private readonly cells = new Int32Array(FUNNEL_STEPS.length * EXITS.length);
+  private readonly admissible = new Int32Array(3);
+
+  constructor(private readonly table: FunnelTable) {}
+
+  add(k: number): void {
+    this.cells[this.table.cells[k]!]!++;
+    this.admissible[this.table.admissible[k]!]!++;
   }
-  return { steps, admissibleExplicit, admissibleImplicit };
+
+  result(): RawFunnel {
+    const steps = FUNNEL_STEPS.map((key, s) => {
+      const exits = Object.fromEntries(EXITS.map((e, x) => [e, this.cells[s * EXITS.length + x]!]));
+      return { key, reached: 0, exits: exits as Record<Exit, number> };
+    });
+    // Counted at its furthest step, a candidacy reached every step before it.
+    let reached = 0;
+    for (let s = steps.length - 1; s >= 0; s--) {
+      reached += EXITS.reduce((n, e) => n + steps[s]!.exits[e], 0);
+      steps[s]!.reached = reached;
+    }
+    return { steps, admissibleExplicit: this.admissible[1]!, admissibleImplicit: this.admissible[2]! };
+  }
+}
+
+export function rawFunnel(facts: readonly CandidacyFacts[]): RawFunnel {
+  const count = new FunnelCount(funnelTable(facts));
+  facts.forEach((_, k) => count.add(k));
+  return count.result();
 }
 
 const reachedId = (prefix: string, step: FunnelStep) => `${prefix}funnel.${step}.reached`;

@@ -55,19 +55,85 @@ export async function loadJurySessions(db: Kysely<Database>, projectId: string):
       .where('c.status', 'in', CONVENED)
       .execute(),
   ]);
+  const membersOf = groupBy(members, (m) => m.session_id);
+  const candidatesOf = groupBy(candidates, (c) => c.session_id);
   return sessions.map((s) => ({
     id: s.id,
     remote: s.modality === 'remote',
     costCents: s.cost_cents,
-    memberIds: members.filter((m) => m.session_id === s.id).map((m) => m.member_id),
-    candidates: candidates
-      .filter((c) => c.session_id === s.id)
-      .map((c) => ({
-        candidacyId: c.candidacy_id,
-        examined: c.outcome === 'full' || c.outcome === 'partial' || c.outcome === 'refused',
-        validatedBlocks: c.validated_blocks.length,
-      })),
+    memberIds: (membersOf.get(s.id) ?? []).map((m) => m.member_id),
+    candidates: (candidatesOf.get(s.id) ?? []).map((c) => ({
+      candidacyId: c.candidacy_id,
+      examined: c.outcome === 'full' || c.outcome === 'partial' || c.outcome === 'refused',
+      validatedBlocks: c.validated_blocks.length,
+    })),
   }));
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+/**
+ * The sessions, and where each candidacy of the list was convened: the k-th candidacy's entries are
+ * entry[start[k]] to entry[start[k + 1] − 1], each an index in session / examined / validatedBlocks
+ * (the sessions' candidates, in the sessions' order).
+ */
+export interface JuryIndex {
+  sessions: readonly JurySessionFacts[];
+  start: Int32Array;
+  entry: Int32Array;
+  /** The session's rank in the list. */
+  session: Int32Array;
+  examined: Uint8Array;
+  validatedBlocks: Int32Array;
+  /** The members who sat in each session, numbered 0 to memberCount − 1. */
+  members: readonly number[][];
+  memberCount: number;
+}
+
+export function juryIndex(
+  sessions: readonly JurySessionFacts[],
+  facts: readonly { id: string }[],
+): JuryIndex {
+  const total = sessions.reduce((n, s) => n + s.candidates.length, 0);
+  const session = new Int32Array(total);
+  const examined = new Uint8Array(total);
+  const validatedBlocks = new Int32Array(total);
+  // Each candidacy's entries chained: its last one here, the one before in `previous` (−1 ends).
+  const last = new Map<string, number>();
+  const previous = new Int32Array(total);
+  const numbers = new Map<string, number>();
+  let e = 0;
+  const members = sessions.map((s, rank) => {
+    for (const c of s.candidates) {
+      session[e] = rank;
+      examined[e] = c.examined ? 1 : 0;
+      validatedBlocks[e] = c.validatedBlocks;
+      previous[e] = last.get(c.candidacyId) ?? -1;
+      last.set(c.candidacyId, e++);
+    }
+    return s.memberIds.map((m) => {
+      let n = numbers.get(m);
+      if (n === undefined) numbers.set(m, (n = numbers.size));
+      return n;
+    });
+  });
+  const start = new Int32Array(facts.length + 1);
+  const entry = new Int32Array(total);
+  let m = 0;
+  for (let k = 0; k < facts.length; k++) {
+    for (let x = last.get(facts[k]!.id) ?? -1; x >= 0; x = previous[x]!) entry[m++] = x;
+    start[k + 1] = m;
+  }
+  return { sessions, start, entry, session, examined, validatedBlocks, members, memberCount: numbers.size };
 }
 
 export interface RawJury {
@@ -83,34 +149,68 @@ export interface RawJury {
   allocatedCostCents: number;
 }
 
-export function rawJury(sessions: readonly JurySessionFacts[], candidacyIds: ReadonlySet<string>): RawJury {
-  const raw: RawJury = {
-    sessionsHeld: 0,
-    remoteSessions: 0,
-    membersMobilised: 0,
-    candidatesExamined: 0,
-    validatedBlocks: 0,
-    sessionsWithCost: 0,
-    sessionsCostCents: 0,
-    allocatedCostCents: 0,
-  };
-  const members = new Set<string>();
-  for (const s of sessions) {
-    const mine = s.candidates.filter((c) => candidacyIds.has(c.candidacyId));
-    if (mine.length === 0) continue;
-    raw.sessionsHeld++;
-    if (s.remote) raw.remoteSessions++;
-    s.memberIds.forEach((m) => members.add(m));
-    raw.candidatesExamined += mine.filter((c) => c.examined).length;
-    raw.validatedBlocks += mine.reduce((n, c) => n + c.validatedBlocks, 0);
-    if (s.costCents !== null) {
-      raw.sessionsWithCost++;
-      raw.sessionsCostCents += s.costCents;
-      raw.allocatedCostCents += (s.costCents * mine.length) / s.candidates.length;
+/**
+ * A group's jury figures, its candidacies added one by one (rows of the index): linear in the
+ * group and the sessions its candidacies were convened to.
+ */
+export class JuryCount {
+  /** The group's candidacies convened, by session. */
+  private readonly convened: Int32Array;
+  /** The sessions met, in the order met. */
+  private readonly met: number[] = [];
+  private candidatesExamined = 0;
+  private validatedBlocks = 0;
+
+  constructor(private readonly index: JuryIndex) {
+    this.convened = new Int32Array(index.sessions.length);
+  }
+
+  add(k: number): void {
+    const x = this.index;
+    for (let i = x.start[k]!; i < x.start[k + 1]!; i++) {
+      const e = x.entry[i]!;
+      const session = x.session[e]!;
+      if (this.convened[session]!++ === 0) this.met.push(session);
+      this.candidatesExamined += x.examined[e]!;
+      this.validatedBlocks += x.validatedBlocks[e]!;
     }
   }
-  raw.membersMobilised = members.size;
-  return raw;
+
+  result(): RawJury {
+    const raw: RawJury = {
+      sessionsHeld: 0,
+      remoteSessions: 0,
+      membersMobilised: 0,
+      candidatesExamined: this.candidatesExamined,
+      validatedBlocks: this.validatedBlocks,
+      sessionsWithCost: 0,
+      sessionsCostCents: 0,
+      allocatedCostCents: 0,
+    };
+    const sat = new Uint8Array(this.index.memberCount);
+    // In the sessions' order (the costs are summed in the same order whatever the group): the few
+    // sessions met sorted, or every session scanned when the group met many of them.
+    const few = this.met.length * 16 < this.convened.length;
+    const order = few ? this.met.sort((a, b) => a - b) : null;
+    for (let i = 0; i < (order ? order.length : this.convened.length); i++) {
+      const k = order ? order[i]! : i;
+      if (this.convened[k] === 0) continue;
+      const s = this.index.sessions[k]!;
+      raw.sessionsHeld++;
+      if (s.remote) raw.remoteSessions++;
+      for (const m of this.index.members[k]!) {
+        if (sat[m]) continue;
+        sat[m] = 1;
+        raw.membersMobilised++;
+      }
+      if (s.costCents !== null) {
+        raw.sessionsWithCost++;
+        raw.sessionsCostCents += s.costCents;
+        raw.allocatedCostCents += (s.costCents * this.convened[k]!) / s.candidates.length;
+      }
+    }
+    return raw;
+  }
 }
 
 const id = (prefix: string, name: string) => `${prefix}jury.${name}`;

@@ -20,22 +20,90 @@ export interface RawWaiting {
   operatorDays: number;
 }
 
-export function rawWaiting(facts: readonly CandidacyFacts[]): RawWaiting {
-  const byPhase: RawWaiting['byPhase'] = Object.fromEntries(
-    WAITING_PHASES.map((p) => [p, { candidateDays: 0, operatorDays: 0 }]),
-  );
-  let candidateDays = 0;
-  let operatorDays = 0;
-  for (const f of facts) {
-    for (const [phase, w] of Object.entries(f.waiting)) {
-      const slot = (byPhase[phase] ??= { candidateDays: 0, operatorDays: 0 });
-      slot.candidateDays += w.candidateMs / DAY_MS;
-      slot.operatorDays += w.operatorMs / DAY_MS;
-      candidateDays += w.candidateMs / DAY_MS;
-      operatorDays += w.operatorMs / DAY_MS;
+/** Every candidacy's waiting in days, read once per request for all groups. */
+export interface WaitingTable {
+  /** The phases met: WAITING_PHASES, then any other in the order first met. */
+  phases: string[];
+  /**
+   * The k-th candidacy's entries, from start[k] to start[k + 1]: each its phase's rank in
+   * `phases`, the days waiting on the candidate and on operators.
+   */
+  start: Int32Array;
+  phase: Int32Array;
+  candidateDays: Float64Array;
+  operatorDays: Float64Array;
+}
+
+export function waitingTable(facts: readonly CandidacyFacts[]): WaitingTable {
+  const phases: string[] = [...WAITING_PHASES];
+  const rank = new Map(phases.map((p, k) => [p, k]));
+  const start = new Int32Array(facts.length + 1);
+  let phase: Int32Array = new Int32Array(facts.length * 4 + 16);
+  let candidateDays: Float64Array = new Float64Array(phase.length);
+  let operatorDays: Float64Array = new Float64Array(phase.length);
+  let n = 0;
+  for (let k = 0; k < facts.length; k++) {
+    const waiting = facts[k]!.waiting;
+    for (const p in waiting) {
+      if (n === phase.length) {
+        phase = grown(phase, new Int32Array(2 * n));
+        candidateDays = grown(candidateDays, new Float64Array(2 * n));
+        operatorDays = grown(operatorDays, new Float64Array(2 * n));
+      }
+      let r = rank.get(p);
+      if (r === undefined) rank.set(p, (r = phases.push(p) - 1));
+      const w = waiting[p]!;
+      phase[n] = r;
+      candidateDays[n] = w.candidateMs / DAY_MS;
+      operatorDays[n] = w.operatorMs / DAY_MS;
+      n++;
+    }
+    start[k + 1] = n;
+  }
+  return { phases, start, phase, candidateDays, operatorDays };
+}
+
+function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** A group's waiting, its candidacies added one by one (rows of the table). */
+export class WaitingCount {
+  private readonly candidate: Float64Array;
+  private readonly operator: Float64Array;
+  /** A phase outside WAITING_PHASES is listed if the group met it, in the order met. */
+  private readonly others: number[] = [];
+  private candidateDays = 0;
+  private operatorDays = 0;
+
+  constructor(private readonly table: WaitingTable) {
+    this.candidate = new Float64Array(table.phases.length);
+    this.operator = new Float64Array(table.phases.length);
+  }
+
+  add(k: number): void {
+    const t = this.table;
+    for (let i = t.start[k]!; i < t.start[k + 1]!; i++) {
+      const phase = t.phase[i]!;
+      if (phase >= WAITING_PHASES.length && !this.others.includes(phase)) this.others.push(phase);
+      this.candidate[phase]! += t.candidateDays[i]!;
+      this.operator[phase]! += t.operatorDays[i]!;
+      this.candidateDays += t.candidateDays[i]!;
+      this.operatorDays += t.operatorDays[i]!;
     }
   }
-  return { byPhase, candidateDays, operatorDays };
+
+  result(): RawWaiting {
+    const byPhase: RawWaiting['byPhase'] = {};
+    for (const phase of [...WAITING_PHASES.keys(), ...this.others]) {
+      byPhase[this.table.phases[phase]!] = {
+        candidateDays: this.candidate[phase]!,
+        operatorDays: this.operator[phase]!,
+      };
+    }
+    return { byPhase, candidateDays: this.candidateDays, operatorDays: this.operatorDays };
+  }
 }
 
 export interface WaitingOut {

@@ -5,3 +5,4 @@ export * from './newcombe.js';
 export * from './normal.js';
 export * from './survival-quantile.js';
 export * from './wilson.js';
+export { sortedTimes, sortTimes, type SortedTimes } from './sorted-times.js';

@@ -189,7 +189,10 @@ export function survivalSection(ind: Indicators): Html {
             className: `fr-table--sm fr-table--multiline pvae-dashboard-km pvae-dashboard-km-${segment.key}`,
           })}
           <details class="fr-mt-2w">
-            <summary>Points des courbes (jusqu’à ce qu’il reste moins de 5 candidatures à risque)</summary>
+            <summary>
+              Points des courbes (un par jour, après le dernier passage du jour, jusqu’à ce qu’il reste moins
+              de 5 candidatures à risque)
+            </summary>
             ${table({
               caption: `Points des courbes de Kaplan–Meier, ${segment.label}`,
               head: ['Groupe', 'Temps', 'Encore dans la phase', 'IC 95 %', 'À risque'],
@@ -205,8 +208,8 @@ export function survivalSection(ind: Indicators): Html {
   return html`<section class="fr-mb-6w" aria-labelledby="kaplan-meier-titre">
     <h2 id="kaplan-meier-titre">Courbes de Kaplan–Meier par groupe</h2>
     <p>
-      Part des candidatures encore dans la phase au fil du temps (courbes en escalier) ; les courbes
-      s’arrêtent quand moins de 5 candidatures restent à risque.
+      Part des candidatures encore dans la phase au fil du temps (courbes en escalier, un point par jour) ;
+      les courbes s’arrêtent quand moins de 5 candidatures restent à risque.
     </p>
     ${charts}
   </section>`;
