@@ -856,7 +856,7 @@ describe('indicators: a cohort with known outcomes, through the real workflows',
     }
   });
 
-  it('shares one computation for a minute between the JSON, its CSV and the dashboard; INDICATORS_CACHE_SECONDS=0 computes each time', async () => {
+  it('shares one computation for a minute between the JSON, its CSV and the dashboard, then serves it while a newer one is computed; INDICATORS_CACHE_SECONDS=0 computes each time', async () => {
     const url = `/api/indicators?projectId=${projectId}&breakdown=public`;
     const first = await stack.http('GET', url, asLead);
     const second = await stack.http('GET', url, asLead);
@@ -869,6 +869,19 @@ describe('indicators: a cohort with known outcomes, through the real workflows',
       const fresh = await stack.http('GET', url, asLead);
       assert.notEqual(fresh.body.asOf, first.body.asOf, 'without the cache, a new computation');
       assert.deepEqual(fresh.body.overall.funnel, first.body.overall.funnel);
+      // Past its age, the last result is served at once while a newer one is computed behind it.
+      process.env.INDICATORS_CACHE_SECONDS = '1';
+      const scope = `/api/indicators?projectId=${projectId}&breakdown=scope`;
+      const a = await stack.http('GET', scope, asLead);
+      await new Promise((r) => setTimeout(r, 1_100));
+      const b = await stack.http('GET', scope, asLead);
+      assert.equal(b.body.asOf, a.body.asOf, 'the stale result, without waiting');
+      let c = b;
+      for (let i = 0; i < 50 && c.body.asOf === a.body.asOf; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        c = await stack.http('GET', scope, asLead);
+      }
+      assert.ok(Date.parse(c.body.asOf) > Date.parse(a.body.asOf), 'then the newer one');
     } finally {
       if (before === undefined) delete process.env.INDICATORS_CACHE_SECONDS;
       else process.env.INDICATORS_CACHE_SECONDS = before;
