@@ -15,6 +15,7 @@ import type { CandidacyFacts } from '../../src/app/indicators/facts.js';
 import type { JurySessionFacts } from '../../src/app/indicators/jury-costs.js';
 import type { TargetScope } from '../../src/domain/candidacy/journal-events.js';
 import type { Phase } from '../../src/domain/phases.js';
+import { mulberry32 } from './jury-instance.js';
 
 const DAY = 86_400_000;
 const AS_OF = Date.UTC(2028, 0, 1, 9, 0, 0);
@@ -22,20 +23,8 @@ const START = Date.UTC(2026, 0, 1);
 const OPERATORS = 20;
 const PERIODS = 24;
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = 20261202;
-let random = rng(SEED);
+let random = mulberry32(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const days = (min: number, spread: number) => Math.round((min + random() * spread) * DAY);
 const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
@@ -163,7 +152,7 @@ function sessionsOf(facts: readonly CandidacyFacts[]): JurySessionFacts[] {
 
 /** The same cohort at every call (the seed is reset). */
 export function buildCohort(n: number) {
-  random = rng(SEED);
+  random = mulberry32(SEED);
   const operatorIds = Array.from({ length: OPERATORS }, uuid);
   const operatorNames = new Map(operatorIds.map((id, k) => [id, `Organisme ${k + 1}`]));
   // In id order, as loadCandidacyFacts returns them, allocated in that order as its rows are.
