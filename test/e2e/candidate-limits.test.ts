@@ -340,9 +340,14 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
     const before = await snapshot();
     assert.ok(before.requests.rows.length >= 10);
     assert.equal(before.acquired.rows.length, 1);
-    const untyped = stack.db as unknown as Kysely<unknown>;
-    await candidateRecords.down(untyped);
-    await candidateRecords.up(untyped);
+    // As the migrator does, in one transaction; both tables locked at once first, because the
+    // worker's journal transactions read them (the candidacy's summary) while clocks still fire.
+    await stack.db.transaction().execute(async (trx) => {
+      await sql`lock table admissibility_requests, acquired_blocks in access exclusive mode`.execute(trx);
+      const untyped = trx as unknown as Kysely<unknown>;
+      await candidateRecords.down(untyped);
+      await candidateRecords.up(untyped);
+    });
     assert.deepEqual(await snapshot(), before);
   });
 
