@@ -1,12 +1,10 @@
 import type { Request, Response } from 'express';
-import { loadAdministeredProject } from '../../../api/reference/access.js';
-import { HttpError } from '../../../api/problem.js';
 import { indicatorsFor } from '../../../app/indicators/cache.js';
 import { CONFIDENTIALITY_RULE } from '../../../app/indicators/compute.js';
-import { webUserOf } from '../../auth/middleware.js';
 import type { WebDeps } from '../../deps.js';
 import { html } from '../../html.js';
-import { dateTime, queryString, queryValue, sendError, sendNotFound, sendPage } from '../components.js';
+import { dateTime, queryString, queryValue, sendError, sendPage } from '../components.js';
+import { administeredProjectPage } from '../shared.js';
 import { durationsSection, survivalSection } from './durations-section.js';
 import { followUpSection } from './follow-up-section.js';
 import { formatCount } from './format.js';
@@ -25,21 +23,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (s: string) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
 
 /** The project, or the error page already sent (null). */
-export async function administeredProjectOrPage(deps: WebDeps, req: Request, res: Response) {
-  const { user } = webUserOf(res);
-  const id = String(req.params.id);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
-    sendNotFound(res);
-    return null;
-  }
-  try {
-    return await loadAdministeredProject(deps.db, user, id, 'les indicateurs d’un projet');
-  } catch (err) {
-    if (!(err instanceof HttpError)) throw err;
-    if (err.status === 404) sendNotFound(res, 'Ce projet n’existe pas.');
-    else sendError(res, err.status, 'Accès réservé', err.detail);
-    return null;
-  }
+export function administeredProjectOrPage(deps: WebDeps, req: Request, res: Response) {
+  return administeredProjectPage(deps.db, res, String(req.params.id), 'les indicateurs d’un projet');
 }
 
 /** The optional period of identification from the query: both valid days or nothing (400 page). */
