@@ -24,9 +24,11 @@ import { startTestStack } from '../test/support/stack.js';
  * failures journaled. The workflow tier records this generation's late-action interleavings, one
  * per clock (`v4-late-*`: silence, lapse, abandonment contest, transfer, jury escalation), with
  * `RECORD_HISTORIES=1 node --import tsx --test test/workflow/clocks-race.test.ts`; the jury
- * sessions' `js1-*` come from test/workflow/jury-session.test.ts the same way.
+ * sessions' `js1-*` come from test/workflow/jury-session.test.ts the same way (v5: the
+ * continue-as-new cases of test/workflow/continue-as-new.test.ts); v6: the e-mails written to the
+ * outbox with the journal and sent by the relay (`emails-in-journal`), no e-mail activity.
  */
-const GENERATION = 'v4';
+const GENERATION = 'v6';
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/replay/histories');
 const stack = await startTestStack();
 try {

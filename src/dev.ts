@@ -113,6 +113,7 @@ async function main() {
       db,
       mailer,
       mailFrom: config.mailFrom,
+      logger,
     });
     const workerRun = worker.run();
     stops.push(async () => {

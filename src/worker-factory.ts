@@ -8,8 +8,10 @@ import type { Kysely } from 'kysely';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import type { Mailer } from './activities/mailer.js';
 import type { Database } from './db/schema.js';
+import type { Logger } from './logger.js';
 import { temporalClientInterceptors } from './observability/tracing.js';
 import { withWorkerTracing } from './observability/worker.js';
+import { EmailRelay, type EmailRelayOptions } from './outbox/relay.js';
 
 export interface VaeWorkerDeps {
   connection: NativeConnection;
@@ -29,14 +31,71 @@ export interface VaeWorkerDeps {
       'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'
     >
   >;
+  /** The outbox relay's warnings (SMTP or database away); silent without. */
+  logger?: Logger;
+  relay?: EmailRelayOptions;
+}
+
+/**
+ * The Temporal worker and, beside it in the same process, the relay that sends the outbox's
+ * e-mails (src/outbox/relay.ts): they run and stop together.
+ */
+export class VaeWorker {
+  constructor(
+    readonly worker: Worker,
+    readonly relay: EmailRelay,
+  ) {}
+
+  /** Until the worker stops (shutdown(), or SIGINT/SIGTERM), then the relay finishes its sends. */
+  async run(): Promise<void> {
+    const relay = this.relay.run();
+    try {
+      await this.worker.run();
+    } finally {
+      await this.relay.stop();
+      await relay;
+    }
+  }
+
+  shutdown(): void {
+    this.worker.shutdown();
+  }
+
+  getState(): ReturnType<Worker['getState']> {
+    return this.worker.getState();
+  }
+
+  getStatus(): ReturnType<Worker['getStatus']> {
+    return this.worker.getStatus();
+  }
 }
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
-export async function createVaeWorker(deps: VaeWorkerDeps): Promise<Worker> {
+export async function createVaeWorker(deps: VaeWorkerDeps): Promise<VaeWorker> {
   const bundle =
     deps.workflowBundlePath && existsSync(deps.workflowBundlePath) ? deps.workflowBundlePath : undefined;
-  return Worker.create({
+  // The jury sessions act on candidacies through their Updates, on the worker's own connection;
+  // the relay tells candidacies of failed e-mails on it too.
+  const temporal = new Client({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    interceptors: temporalClientInterceptors(),
+  });
+  const links = deps.links ?? defaultLinks();
+  const relay = new EmailRelay(
+    {
+      db: deps.db,
+      mailer: deps.mailer,
+      mailFrom: deps.mailFrom,
+      faults: deps.faults,
+      links,
+      temporal,
+      logger: deps.logger,
+    },
+    deps.relay,
+  );
+  const worker = await Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
@@ -50,18 +109,15 @@ export async function createVaeWorker(deps: VaeWorkerDeps): Promise<Worker> {
       mailer: deps.mailer,
       mailFrom: deps.mailFrom,
       faults: deps.faults,
-      // The jury sessions act on candidacies through their Updates, on the worker's own connection.
-      temporal: new Client({
-        connection: deps.connection,
-        namespace: deps.namespace,
-        interceptors: temporalClientInterceptors(),
-      }),
-      links: deps.links ?? defaultLinks(),
+      temporal,
+      links,
+      outboxWritten: () => relay.wake(),
     }),
     // Bounded sticky cache: memory stays flat however many candidacies are open.
     maxCachedWorkflows: 2_000,
     ...deps.tuning,
   });
+  return new VaeWorker(worker, relay);
 }
 
 function defaultLinks(): NonNullable<ActivityDeps['links']> {

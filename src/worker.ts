@@ -32,6 +32,7 @@ async function main() {
     mailer,
     mailFrom: config.mailFrom,
     workflowBundlePath: path.join(here, 'workflow-bundle.js'),
+    logger,
   });
   logger.info({ taskQueue: config.taskQueue, namespace }, 'worker started');
   // Worker.run() stops gracefully on SIGINT/SIGTERM (shutdownSignals default).

@@ -17,6 +17,8 @@ export interface ActivityDeps {
    * in each of their e-mails), and the public URL they point to.
    */
   links?: { signer: LinkSigner; publicUrl: string };
+  /** Told when the journal wrote e-mails to the outbox, so the relay in this process sends them at once. */
+  outboxWritten?: () => void;
   /** Fault injection for the durability tests (e.g. fail an activity after its e-mail left). */
   faults?: { afterEmailSent?: (key: string) => void };
 }

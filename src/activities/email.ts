@@ -26,7 +26,7 @@ export interface EmailRequest {
  * more than 35 s (the mailer gives up on a silent server after 20 s). Was 40 s; the retry that meets
  * a fresh claim is now told to come back when it goes stale, instead of after the retry backoff.
  */
-const STALE_CLAIM_SECONDS = 35;
+export const STALE_CLAIM_SECONDS = 35;
 const STALE_CLAIM = `${STALE_CLAIM_SECONDS} seconds`;
 
 async function withDbRetries<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
@@ -80,7 +80,7 @@ const FAILURE_TYPES: Record<EmailFailureCode, string> = {
   invalid_template_data: 'InvalidTemplateData',
 };
 
-interface PermanentFailure {
+export interface PermanentFailure {
   code: EmailFailureCode;
   /** English, for logs and the workflow history (sendEmail's ApplicationFailure). */
   message: string;
@@ -147,10 +147,16 @@ export interface LoggedEmail {
  */
 export function emailLog(deps: ActivityDeps) {
   const { db, mailer, mailFrom } = deps;
-  const markSent = (key: string, messageId: string) =>
+  /** `address`: for the outbox's rows, whose address is known only once rendered (the claim had none). */
+  const markSent = (key: string, messageId: string, address?: string) =>
     db
       .updateTable('email_log')
-      .set({ status: 'sent', message_id: messageId, sent_at: new Date() })
+      .set({
+        status: 'sent',
+        message_id: messageId,
+        sent_at: new Date(),
+        ...(address ? { to_address: address } : {}),
+      })
       .where('idempotency_key', '=', key)
       .execute();
 
@@ -245,7 +251,7 @@ export function emailLog(deps: ActivityDeps) {
     // this activity, which would send the e-mail again.
     let recorded = true;
     try {
-      await withDbRetries(() => markSent(req.key, messageId), 3);
+      await withDbRetries(() => markSent(req.key, messageId, address), 3);
     } catch {
       recorded = false;
     }
@@ -256,10 +262,12 @@ export function emailLog(deps: ActivityDeps) {
   return { markSent, claim, deliver };
 }
 
-export function emailActivities(deps: ActivityDeps) {
+/**
+ * What every e-mail goes through before its send, whoever sends it (the e-mail activities, the
+ * outbox relay): its template, recipient and rendering, and the 'failed' mark when it can never leave.
+ */
+export function emailPreparation(deps: ActivityDeps) {
   const { db } = deps;
-  const { markSent, claim, deliver } = emailLog(deps);
-
   /** Template, recipient and rendering: a permanent failure is returned, never retried. */
   async function prepare(req: EmailRequest): Promise<Prepared> {
     if (!isTemplateName(req.template)) {
@@ -347,6 +355,13 @@ export function emailActivities(deps: ActivityDeps) {
       .executeTakeFirst();
     return row ? 'failed' : 'sent';
   }
+
+  return { prepare, recordFailure };
+}
+
+export function emailActivities(deps: ActivityDeps) {
+  const { markSent, claim, deliver } = emailLog(deps);
+  const { prepare, recordFailure } = emailPreparation(deps);
 
   const activities = {
     /**

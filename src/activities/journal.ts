@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { sql, type Transaction } from 'kysely';
 import { refreshCandidacyFacts } from '../db/candidacy-facts.js';
+import { writeOutbox, type OutboxWrite } from '../db/email-outbox.js';
 import { personKey } from '../db/person.js';
 import type { Database } from '../db/schema.js';
 import type { ActivityDeps } from './deps.js';
@@ -32,9 +33,14 @@ export type TransitionRecord = JournalEvent & {
     scope?: TargetScope;
   };
   handoff?: Handoff;
+  /**
+   * From `emails-in-journal` on: the transition's e-mails, written to the outbox in the event's
+   * transaction and sent by the relay (src/db/email-outbox.ts), with the task that decided them.
+   */
+  outbox?: Pick<OutboxWrite, 'workflowId' | 'emails' | 'confirmed' | 'task'>;
 };
 
-export function journalActivities({ db }: ActivityDeps) {
+export function journalActivities({ db, outboxWritten }: ActivityDeps) {
   return {
     /**
      * Appends a journal event and updates the read model in one transaction. Idempotent:
@@ -47,7 +53,7 @@ export function journalActivities({ db }: ActivityDeps) {
      * that number rather than being ignored.
      */
     async recordTransition(t: TransitionRecord): Promise<{ inserted: boolean }> {
-      return db
+      const result = await db
         .transaction()
         .execute(async (trx) => {
           const inserted = await trx
@@ -128,6 +134,13 @@ export function journalActivities({ db }: ActivityDeps) {
           }
           if (t.handoff) await recordHandoff(trx, t);
           await recordCandidateRecords(trx, t);
+          if (t.outbox) {
+            await writeOutbox(trx, {
+              ...t.outbox,
+              candidacyId: t.candidacyId,
+              seq: t.seq,
+            });
+          }
           // Last: the summary aggregates the event, the hand-off and the acquired blocks above.
           await refreshCandidacyFacts(trx, [t.candidacyId]);
           return { inserted: inserted.inserted };
@@ -139,6 +152,8 @@ export function journalActivities({ db }: ActivityDeps) {
           }
           throw err;
         });
+      if (t.outbox?.emails.length && t.outbox.confirmed) outboxWritten?.();
+      return result;
     },
   };
 }

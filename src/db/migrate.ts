@@ -16,6 +16,8 @@ import * as m0013 from './migrations/0013_experiment_secrets.js';
 import * as m0014 from './migrations/0014_rate_limits.js';
 import * as m0015 from './migrations/0015_experiment_allocations.js';
 import * as m0016 from './migrations/0016_candidacy_facts.js';
+import * as m0017 from './migrations/0017_email_outbox.js';
+import * as m0018 from './migrations/0018_email_log_open_status.js';
 
 /** Migrations are listed statically so they run the same from sources (tsx) and from dist/. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +37,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_rate_limits': m0014,
   '0015_experiment_allocations': m0015,
   '0016_candidacy_facts': m0016,
+  '0017_email_outbox': m0017,
+  '0018_email_log_open_status': m0018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

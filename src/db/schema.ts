@@ -192,7 +192,8 @@ export interface CandidacyEventsTable {
 
 /**
  * One row per e-mail, keyed so a retried activity never sends twice: pending → sending → sent, or
- * failed when it can never be sent (migration 0006).
+ * failed when it can never be sent (migration 0006); an action's outbox e-mail is 'held' until the
+ * Update that decided it is confirmed (migration 0017).
  */
 export interface EmailLogTable {
   idempotency_key: string;
@@ -215,6 +216,21 @@ export interface EmailLogTable {
   /** Why, in French, without personal data (shown to the project lead). */
   failure_reason: string | null;
   failed_at: Timestamp | null;
+  /**
+   * Migration 0017, the outbox: what the relay sends (null on the e-mail activities' rows), the
+   * journal event and workflow task that wrote it, and when the relay may try it again.
+   */
+  request: ColumnType<OutboxRequest | null, string | null | undefined, string | null>;
+  seq: Generated<number | null>;
+  task: Generated<number | null>;
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** An outbox e-mail's payload: IDs and template data only, as in the workflow's history. */
+export interface OutboxRequest {
+  workflowId: string;
+  recipient: { kind: string; [id: string]: string };
+  data: Record<string, unknown>;
 }
 
 /** Every operator that holds or held a role on a candidacy: who may see it. */

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { sql, type Kysely } from 'kysely';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { UNSENT_STATUSES, unsentEmailCounts } from '../db/email-outbox.js';
 import type { Database } from '../db/schema.js';
 import { TERMINAL_PHASES } from '../domain/phases.js';
 import type { Logger } from '../logger.js';
@@ -23,9 +24,6 @@ export interface ApiMetrics {
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** The e-mail log's statuses counted: waiting to be sent (pending, sending) and given up (failed). */
-export const OUTBOX_STATUSES = ['pending', 'sending', 'failed'] as const;
-
 export function createApiMetrics(deps: { db: Kysely<Database>; logger: Logger }): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -42,18 +40,13 @@ export function createApiMetrics(deps: { db: Kysely<Database>; logger: Logger })
   const { db, logger } = deps;
   new Gauge({
     name: 'vae_outbox_emails',
-    help: 'E-mails of the e-mail log by status at scrape time: pending and sending are waiting in the outbox, failed were given up for good.',
+    help: 'E-mails of the e-mail log by status at scrape time: held wait for their action to be confirmed, pending and sending are waiting in the outbox, failed were given up for good.',
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
       try {
-        const rows = await db
-          .selectFrom('email_log')
-          .select(['status', sql<string>`count(*)`.as('n')])
-          .where('status', 'in', [...OUTBOX_STATUSES])
-          .groupBy('status')
-          .execute();
-        for (const status of OUTBOX_STATUSES) {
+        const rows = await unsentEmailCounts(db).execute();
+        for (const status of UNSENT_STATUSES) {
           this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
         }
       } catch (err) {

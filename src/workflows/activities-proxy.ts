@@ -1,4 +1,5 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { EMAIL_RETRY } from './email-retry.js';
 import type { Activities } from '../activities/index.js';
 
 /**
@@ -29,5 +30,9 @@ export const localJournal = proxyLocalActivities<Activities>({
 export const mail = proxyActivities<Activities>({
   // Shorter than the e-mail claim's staleness (src/activities/email.ts) by design.
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry: {
+    initialInterval: EMAIL_RETRY.initialMs,
+    backoffCoefficient: EMAIL_RETRY.coefficient,
+    maximumInterval: EMAIL_RETRY.maximumMs,
+  },
 });

@@ -58,7 +58,7 @@ describe('admissibility: the certifier’s clock, the silence rule, incomplete f
     try {
       await assert.rejects(
         runAction(
-          stack.temporal,
+          stack,
           c.workflowId,
           'mark-incomplete',
           { missingItems: ['identity_document'] },

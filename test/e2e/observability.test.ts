@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { sql } from 'kysely';
 import { createApp } from '../../src/api/app.js';
+import { unsentEmailCounts } from '../../src/db/email-outbox.js';
 import { getFreePort } from '../../src/devstack/port-probe.js';
 import { createLogger } from '../../src/logger.js';
 import { startTracing, temporalClientInterceptors, type Tracing } from '../../src/observability/tracing.js';
@@ -288,6 +290,18 @@ describe('metrics and traces', () => {
       valueOf(samples, 'vae_outbox_emails', { status: 'pending' })! +
       valueOf(samples, 'vae_outbox_emails', { status: 'sending' })!;
     assert.ok(waiting <= Number(logged.n));
+  });
+
+  it('counts the unsent e-mails from their index, never by reading the whole e-mail log', async () => {
+    // The log is small here, so the planner would read it whole anyway: with sequential scans
+    // off, the plan shows whether the index of unsent e-mails can answer the gauge's query.
+    const plan = await stack.db.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      return unsentEmailCounts(trx).explain('json');
+    });
+    const text = JSON.stringify(plan);
+    assert.match(text, /email_log_open_status_idx/, text);
+    assert.doesNotMatch(text, /Seq Scan/, text);
   });
 
   it('traces one action in one trace: the HTTP request, the Update, its handler and the activity', async () => {

@@ -70,12 +70,19 @@ describe('workflow histories replay with the current code', () => {
   });
   it('has recorded histories to replay, of every generation', () => {
     assert.ok(files.length >= 3, `only ${files.length} histories`);
-    // v1–v5: candidacies; js1: jury sessions.
-    for (const generation of ['v1', 'v2', 'v3', 'v4', 'v5', 'js1']) {
+    // v1–v6: candidacies; js1: jury sessions.
+    for (const generation of ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'js1']) {
       assert.ok(
         files.some((f) => f.startsWith(`${generation}-`)),
         `no ${generation} history`,
       );
+    }
+  });
+  it('has v6 paths whose e-mails left from the outbox: no activity task at all', () => {
+    for (const name of files.filter((f) => f.startsWith('v6-'))) {
+      const events = eventsOfJson(read(name));
+      assert.ok(events.length > 0, name);
+      assert.ok(!events.some((e) => /ACTIVITY_TASK/.test(e.eventType)), `${name}: an activity ran`);
     }
   });
   it('has a history of each clock against an action sent after it ran out (issue 9, A.1)', () => {

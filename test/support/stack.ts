@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { ActivityDeps } from '../../src/activities/index.js';
@@ -20,10 +20,9 @@ import { seedDemo, type DemoTokens } from '../../src/db/seed.js';
 import { startEmbeddedPostgres } from '../../src/devstack/embedded-postgres.js';
 import { startMailCapture, type MailCapture } from '../../src/devstack/mail-capture.js';
 import { getFreePort } from '../../src/devstack/port-probe.js';
-import { resolveTemporalExecutable } from '../../src/devstack/temporal-cli.js';
 import { createLogger } from '../../src/logger.js';
-import { createVaeWorker } from '../../src/worker-factory.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { createVaeWorker, type VaeWorker } from '../../src/worker-factory.js';
+import { bounded, startLocalTemporal } from './temporal-server.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON bodies freely
 type JsonBody = any;
@@ -32,7 +31,8 @@ export interface TestStack {
   db: Kysely<Database>;
   temporal: Client;
   env: TestWorkflowEnvironment;
-  worker: Worker;
+  /** The worker and its outbox relay. */
+  worker: VaeWorker;
   /** Resolves when the current worker stops. */
   workerRun: Promise<void>;
   /** Starts a new worker on the same task queue (after `worker.shutdown()`), as a redeploy would. */
@@ -85,27 +85,23 @@ export async function startTestStack(opts: { faults?: ActivityDeps['faults'] } =
   };
   const quiet = process.env.TEST_LOG_LEVEL ? undefined : () => undefined;
   try {
-    const pg = await startEmbeddedPostgres({
-      dataDir: path.join(tmp, 'pg'),
-      port: await getFreePort(),
-      log: quiet,
-    });
+    const pg = await bounded('PostgreSQL', 120, async () =>
+      startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await getFreePort(), log: quiet }),
+    );
     cleanups.push(() => pg.stop());
     const db = createDb({ url: pg.url });
     cleanups.push(() => db.destroy());
-    await migrateToLatest(db);
-    const tokens = await seedDemo(db);
+    const tokens = await bounded('the migrations and the demo data', 120, async () => {
+      await migrateToLatest(db);
+      return seedDemo(db);
+    });
 
-    const mail = await startMailCapture({ smtpPort: 0, httpPort: 0, log: quiet });
+    const mail = await bounded('the SMTP capture', 30, () =>
+      startMailCapture({ smtpPort: 0, httpPort: 0, log: quiet }),
+    );
     cleanups.push(() => mail.stop());
 
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: await resolveTemporalExecutable(),
-        searchAttributes: ALL_SEARCH_ATTRIBUTES,
-        ip: '127.0.0.1',
-      },
-    });
+    const env = await startLocalTemporal();
     cleanups.push(() => env.teardown());
 
     const taskQueue = `test-${path.basename(tmp)}`;
@@ -122,7 +118,7 @@ export async function startTestStack(opts: { faults?: ActivityDeps['faults'] } =
         workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
         faults: opts.faults,
       });
-    const current = { worker: await newWorker(), run: Promise.resolve() };
+    const current = { worker: await bounded('the worker', 180, newWorker), run: Promise.resolve() };
     current.run = current.worker.run();
     cleanups.push(async () => {
       if (current.worker.getState() === 'RUNNING') current.worker.shutdown();

@@ -4,20 +4,19 @@ import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { Activities, EmailRequest, TransitionRecord } from '../../src/activities/index.js';
+import type { Activities, EmailRequest, Recipient, TransitionRecord } from '../../src/activities/index.js';
 import type { EmailsSent } from '../../src/activities/email.js';
-import { resolveTemporalExecutable } from '../../src/devstack/temporal-cli.js';
 import { RULES_VERSION } from '../../src/domain/candidacy/rules-version.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.js';
-import type { CandidacyInput } from '../../src/workflows/candidacy/contract.js';
+import { emailFailedSignal, type CandidacyInput } from '../../src/workflows/candidacy/contract.js';
 import { candidacy } from '../../src/workflows/candidacy/workflow.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { startLocalTemporal } from './temporal-server.js';
 
 /**
  * The workflow test tier: one workflow on the real Temporal dev server with stubbed
- * activities (an in-memory journal and outbox), so interleavings of clocks, Updates and
+ * activities (an in-memory journal and outbox relay), so interleavings of clocks, Updates and
  * e-mails are tested in seconds, without PostgreSQL or SMTP. The worker can be stopped and
  * started again (a deploy, a crash) to put an instant between two events deterministically.
  */
@@ -26,9 +25,9 @@ export interface WorkflowEnv {
   taskQueue: string;
   journal: TransitionRecord[];
   sent: EmailRequest[];
-  /** Decides what `sendEmails` does with each e-mail; default: sent. */
+  /** Decides what the relay (or an older run's `sendEmails`) does with each e-mail; default: sent. */
   emailBehaviour: (e: EmailRequest) => 'send' | 'fail-permanently' | 'throw-permanently';
-  /** While set, every `sendEmails` call waits for it (an SMTP server that has not answered yet). */
+  /** While set, every send waits for it (an SMTP server that has not answered yet). */
   emailsHeld?: Promise<void>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -63,13 +62,7 @@ export async function startWorkflowEnv(
     workflowsPath,
     logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} },
   });
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: await resolveTemporalExecutable(),
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      ip: '127.0.0.1',
-    },
-  });
+  const env = await startLocalTemporal();
   const taskQueue = `wf-${randomUUID()}`;
   const journal: TransitionRecord[] = [];
   const sent: EmailRequest[] = [];
@@ -143,6 +136,42 @@ export async function startWorkflowEnv(
   return self;
 }
 
+/**
+ * The outbox relay, in memory: each e-mail a journal write carries is sent (or fails for good and
+ * the candidacy is told, as src/outbox/relay.ts does) once the write has answered, after
+ * `emailsHeld` if set. Held or not: there is no lost workflow task to wait for here.
+ */
+function relayStub(self: WorkflowEnv, t: TransitionRecord): void {
+  const emails = t.outbox?.emails ?? [];
+  if (!emails.length) return;
+  void (async () => {
+    await new Promise((r) => setTimeout(r, 5));
+    await self.emailsHeld;
+    for (const e of emails) {
+      const req: EmailRequest = {
+        ...e,
+        candidacyId: t.candidacyId,
+        recipient: e.recipient as Recipient,
+        data: e.data as EmailRequest['data'],
+      };
+      if (self.emailBehaviour(req) === 'send') {
+        self.sent.push(req);
+        continue;
+      }
+      await self.env.client.workflow
+        .getHandle(t.outbox!.workflowId)
+        .signal(emailFailedSignal, {
+          key: e.key,
+          template: e.template,
+          recipientKind: e.recipient.kind,
+          code: 'unknown_recipient',
+          reason: 'Destinataire inconnu.',
+        })
+        .catch(() => undefined);
+    }
+  })();
+}
+
 /** The activities, in memory: the journal keeps the last write per sequence number, as the real one. */
 function stubActivities(self: WorkflowEnv): Partial<Activities> {
   return {
@@ -150,6 +179,7 @@ function stubActivities(self: WorkflowEnv): Partial<Activities> {
       const at = self.journal.findIndex((r) => r.candidacyId === t.candidacyId && r.seq === t.seq);
       if (at >= 0) self.journal.splice(at, 1);
       self.journal.push(t);
+      relayStub(self, t);
       return { inserted: at < 0 };
     },
     async recordEmailSent() {},

@@ -62,7 +62,7 @@ export function sessionActivities(deps: ActivityDeps) {
       try {
         // One Update per session, action and candidacy: a retried activity is answered, not applied twice.
         await runAction(
-          temporal(),
+          { temporal: temporal(), db },
           row.workflow_id,
           action,
           payloadOf(row.id),

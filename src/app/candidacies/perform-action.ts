@@ -41,7 +41,7 @@ async function perform<A extends Action>(
   const { action, input, row, actor, idempotencyKey: key } = req;
   const prepared = await prepareAction(action, input, { ...deps, row, replay: key !== undefined });
   const view = await runAction(
-    deps.temporal,
+    deps,
     row.workflow_id,
     action,
     prepared.payload,

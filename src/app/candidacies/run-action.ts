@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Kysely } from 'kysely';
+import { confirmOutbox } from '../../db/email-outbox.js';
+import type { Database } from '../../db/schema.js';
 import type { ActionPayloads } from '../../domain/candidacy/actions.js';
 import type { Action } from '../../domain/phases.js';
 import {
@@ -17,10 +20,11 @@ import { isDeadlineExceeded, TEMPORAL_DEADLINES, withDeadline } from '../tempora
 /**
  * Runs one action as a workflow Update and turns a refusal by its validator into a conflict
  * that says the current phase and what is allowed now. A finished candidacy is a conflict too
- * (`candidacy_closed`).
+ * (`candidacy_closed`). Answered, the Update is in the workflow's history: the e-mails its
+ * transitions held in the outbox may leave (src/db/email-outbox.ts).
  */
 export async function runAction<A extends Action>(
-  temporal: Client,
+  { temporal, db }: { temporal: Client; db: Kysely<Database> },
   workflowId: string,
   action: A,
   payload: ActionPayloads[A],
@@ -34,12 +38,16 @@ export async function runAction<A extends Action>(
   try {
     // Bounded: a candidacy whose worker is away fails on the deadline (503 at the API) instead
     // of holding the request.
-    return await withDeadline(temporal, updateTimeoutMs, () =>
+    const view = await withDeadline(temporal, updateTimeoutMs, () =>
       handle.executeUpdate(definition, {
         args: [{ payload, actor }],
         ...(updateId ? { updateId } : {}),
       }),
     );
+    // Not confirmed now (database away), they leave with the candidacy's next event, or when the
+    // relay finds the workflow past them: later, never lost, never wrongly.
+    await confirmOutbox(db, view.candidacyId, view.seq).catch(() => undefined);
+    return view;
   } catch (err) {
     if (
       err instanceof WorkflowUpdateFailedError &&

@@ -3,8 +3,9 @@
  * its input, its live view, its Updates and its Query. Types and message definitions only.
  */
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EmailRequest } from '../../activities/index.js';
+import type { EmailFailed } from '../../activities/email.js';
 import type { ExperimentArm } from '../../domain/arm.js';
 import type {
   ActionPayloads,
@@ -113,3 +114,11 @@ export interface ActionRefusedDetails {
   allowedActions: Action[];
   [key: string]: unknown;
 }
+
+/**
+ * Sent by the e-mail relay (src/outbox/relay.ts) when an e-mail of the outbox can never leave
+ * (unknown recipient, invalid template or data): the candidacy journals it as `email_failed`.
+ * Codes and a French reason only, never an address.
+ */
+export type EmailFailedNotice = EmailFailed & { recipientKind: string };
+export const emailFailedSignal = defineSignal<[EmailFailedNotice]>('emailFailed');

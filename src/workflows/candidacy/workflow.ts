@@ -45,12 +45,14 @@ import { carry, readCarried } from './carried.js';
 import {
   ACTION_REFUSED,
   actionUpdates,
+  emailFailedSignal,
   stateQuery,
   type ActionArgs,
   type ActionRefusedDetails,
   type Actor,
   type CandidacyInput,
   type CandidacyView,
+  type EmailFailedNotice,
 } from './contract.js';
 import { publish } from './publish.js';
 
@@ -67,6 +69,12 @@ const IDENTIFIED_BEFORE_ACTIONS = 'identified-before-actions';
  * in the activation that woke it, never after a journal write; a run closes in a task of its own.
  */
 const DECIDE_AT_WAKE_UP = 'decide-at-wake-up';
+/**
+ * Patch ID: a transition's e-mails are written to the outbox in its journal event's transaction
+ * and sent by the worker's relay (src/outbox/relay.ts): no e-mail activity, no workflow task to
+ * take its result. The workflow's own outbox stays for the e-mails older runs carried over.
+ */
+const EMAILS_IN_JOURNAL = 'emails-in-journal';
 
 /**
  * One candidacy, from identification to the jury's result: a long-lived workflow whose
@@ -74,8 +82,9 @@ const DECIDE_AT_WAKE_UP = 'decide-at-wake-up';
  *
  * The rules live in src/domain/candidacy (pure): this function only runs them. Human actions
  * are Updates whose validators refuse illegal transitions; clocks are computed from the state
- * and slept on one at a time; e-mails go through an outbox, sent beside the clocks and
- * carried across continue-as-new.
+ * and slept on one at a time; e-mails are written to the outbox with the journal and sent by
+ * the worker's relay (older runs: a workflow outbox, sent beside the clocks and carried across
+ * continue-as-new).
  */
 export async function candidacy(
   input: CandidacyInput,
@@ -94,6 +103,7 @@ export async function candidacy(
     closeAfterUpdateTask: patched(CLOSE_AFTER_UPDATE_TASK),
     identifiedBeforeActions: patched(IDENTIFIED_BEFORE_ACTIONS),
     decideAtWakeUp: patched(DECIDE_AT_WAKE_UP),
+    emailsInJournal: patched(EMAILS_IN_JOURNAL),
   };
   const rulesVersion = rulesVersionOf(input);
   /** Version 2 on: clocks already due take effect, at their instant, before any action. */
@@ -193,15 +203,21 @@ export async function candidacy(
     before: CandidacyState,
     /** When it took effect: a clock's due instant (version 2 on), otherwise now. */
     occurredAt: string = new Date().toISOString(),
+    /**
+     * Its e-mails may leave before this workflow task is saved: true for the transitions any
+     * later attempt of the task decides alike (clocks, identification; src/db/email-outbox.ts).
+     */
+    emailsConfirmed = false,
   ): Promise<void> {
     state.seq += 1;
     const seq = state.seq;
     if (transition.reminder) state.remindersSent += 1;
+    const emails: EmailRequest[] = [];
     for (const email of transition.emails) {
       const recipient = recipientOf(email.to);
       if (!recipient) continue;
       const who = recipient.kind === 'candidate' ? 'candidate' : Object.values(recipient)[1];
-      outbox.push({
+      emails.push({
         key: `${workflowId}/${seq}/${email.template}/${who}`,
         candidacyId: input.candidacyId,
         template: email.template,
@@ -209,6 +225,7 @@ export async function candidacy(
         data: email.data,
       });
     }
+    if (!versions.emailsInJournal) outbox.push(...emails);
     changes += 1;
     const deadlines = activeDeadlines(state, policy);
     publish({ projectId: input.projectId, arm: input.arm }, state, deadlines);
@@ -235,6 +252,21 @@ export async function candidacy(
           : null,
       },
       handoff: transition.handoff ?? phaseHandoff(before, state, transition.type),
+      ...(versions.emailsInJournal
+        ? {
+            outbox: {
+              workflowId,
+              emails: emails.map(({ key, template, recipient, data }) => ({
+                key,
+                template,
+                recipient,
+                data,
+              })),
+              confirmed: emailsConfirmed,
+              task: workflowInfo().historyLength,
+            },
+          }
+        : {}),
     };
     const options = { summary: `Journal : ${transition.summary}` };
     // Candidacies started before the journal became a local activity replay with the activity.
@@ -263,7 +295,8 @@ export async function candidacy(
       const before = state;
       const fired = applyTimer(state, next, policy, new Date(next.dueAt));
       state = fired.state;
-      writes.push(commit(fired.transition, null, before, next.dueAt));
+      // A clock's transition is the same in any attempt of this task: its e-mails may leave now.
+      writes.push(commit(fired.transition, null, before, next.dueAt, true));
     }
   }
 
@@ -284,23 +317,7 @@ export async function candidacy(
     for (const f of failed) {
       const email = batch.find((e) => e.key === f.key);
       if (!email) continue;
-      writes.push(
-        commit(
-          {
-            type: 'email_failed',
-            payload: {
-              template: f.template,
-              recipientKind: email.recipient.kind,
-              code: f.code,
-              reason: f.reason,
-            },
-            summary: `E-mail impossible à envoyer : ${f.template}`,
-            emails: [],
-          },
-          null,
-          state,
-        ),
-      );
+      writes.push(commit(emailFailedTransition({ ...f, recipientKind: email.recipient.kind }), null, state));
     }
     return writes;
   }
@@ -375,6 +392,14 @@ export async function candidacy(
 
   setHandler(stateQuery, view);
 
+  /** Outbox e-mails the relay gave up for good, journaled once each (a relay may tell twice). */
+  const failedKeys = new Set<string>();
+  setHandler(emailFailedSignal, async (notice) => {
+    if (failedKeys.has(notice.key)) return;
+    failedKeys.add(notice.key);
+    await commit(emailFailedTransition(notice), null, state);
+  });
+
   /**
    * The workflow task that answers an Update must not also close the run: if that task failed
    * (an e-mail activity completing meanwhile makes the server refuse the closing command), the
@@ -420,6 +445,9 @@ export async function candidacy(
       },
       input.createdBy,
       state,
+      undefined,
+      // Decided by the input alone, in the run's first task.
+      true,
     );
   /**
    * An action sent right after creation can reach the run in its first workflow task, and
@@ -544,6 +572,16 @@ export async function candidacy(
     await commit(fired.transition, null, before);
   }
   return { phase: state.phase, blocks: state.blocks };
+}
+
+/** An e-mail given up for good, as the journal records it (no address, a French reason). */
+function emailFailedTransition(f: EmailFailedNotice): Transition {
+  return {
+    type: 'email_failed',
+    payload: { template: f.template, recipientKind: f.recipientKind, code: f.code, reason: f.reason },
+    summary: `E-mail impossible à envoyer : ${f.template}`,
+    emails: [],
+  };
 }
 
 /** The journal event of a transition (its type and payload travel together). */
