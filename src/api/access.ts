@@ -1,5 +1,12 @@
 import type { Response } from 'express';
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { CandidacyRow, Database } from '../db/schema.js';
 import { canAct, seesPersonalData, type CandidacyParties, type Caller } from '../domain/access.js';
 import type { Action } from '../domain/phases.js';
@@ -51,22 +58,24 @@ export function rowParties(row: CandidacyRow): CandidacyParties {
  * The projects whose every candidacy the caller sees: those they lead and, for a jury organiser, those
  * their operator organises juries for.
  */
-async function wholeProjectsOf(db: Kysely<Database>, user: AuthenticatedUser): Promise<string[]> {
+function wholeProjectsQuery(db: Kysely<Database>, user: AuthenticatedUser) {
   const led = db
     .selectFrom('projects')
     .select('projects.id as id')
     .where('projects.lead_user_id', '=', user.id);
-  const rows = await (
-    user.role === 'jury_organiser'
-      ? led.union(
-          db
-            .selectFrom('project_operators')
-            .select('project_operators.project_id as id')
-            .where('project_operators.operator_id', '=', user.operatorId)
-            .where('project_operators.role', '=', 'jury_organisation'),
-        )
-      : led
-  ).execute();
+  return user.role === 'jury_organiser'
+    ? led.union(
+        db
+          .selectFrom('project_operators')
+          .select('project_operators.project_id as id')
+          .where('project_operators.operator_id', '=', user.operatorId)
+          .where('project_operators.role', '=', 'jury_organisation'),
+      )
+    : led;
+}
+
+async function wholeProjectsOf(db: Kysely<Database>, user: AuthenticatedUser): Promise<string[]> {
+  const rows = await wholeProjectsQuery(db, user).execute();
   return rows.map((r) => r.id);
 }
 
@@ -89,15 +98,20 @@ export async function visibleTo<O>(
   if (user.role === 'administrator') return query;
   const projects = await wholeProjectsOf(db, user);
   return query.where((eb) => {
-    const viaOperator = eb.exists(
-      eb
-        .selectFrom('candidacy_operators as co')
-        .select(sql`1`.as('one'))
-        .whereRef('co.candidacy_id', '=', 'candidacies.id')
-        .where('co.operator_id', '=', user.operatorId),
-    );
+    const viaOperator = heldARole(eb, user);
     return projects.length ? eb.or([eb('candidacies.project_id', 'in', projects), viaOperator]) : viaOperator;
   });
+}
+
+/** The caller's operator holds, or held, a role on the candidacy. */
+function heldARole(eb: ExpressionBuilder<Database, 'candidacies'>, user: AuthenticatedUser) {
+  return eb.exists(
+    eb
+      .selectFrom('candidacy_operators as co')
+      .select(sql`1`.as('one'))
+      .whereRef('co.candidacy_id', '=', 'candidacies.id')
+      .where('co.operator_id', '=', user.operatorId),
+  );
 }
 
 /** Loads a started candidacy the caller may see: 404 if unknown, 403 if not theirs. */
@@ -106,16 +120,22 @@ export async function loadVisibleCandidacy(
   user: AuthenticatedUser,
   id: string,
 ): Promise<CandidacyRow> {
-  const row = await db
+  // One query: the row and whether the caller sees it (visibleTo's rule, for one row).
+  const found = await db
     .selectFrom('candidacies')
     .selectAll()
+    .select((eb) => {
+      const visible: Expression<SqlBool> =
+        user.role === 'administrator'
+          ? sql<SqlBool>`true`
+          : eb.or([eb('candidacies.project_id', 'in', wholeProjectsQuery(db, user)), heldARole(eb, user)]);
+      return eb.fn.coalesce(visible, sql<SqlBool>`false`).as('visible');
+    })
     .where('id', '=', id)
     .where('started', '=', true)
     .executeTakeFirst();
-  if (!row) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${id}.`);
-  const visible = await (
-    await visibleTo(db, db.selectFrom('candidacies').select('id').where('id', '=', id), user)
-  ).executeTakeFirst();
+  if (!found) throw new HttpError(404, 'candidacy_not_found', `Aucune candidature ${id}.`);
+  const { visible, ...row } = found;
   if (!visible) {
     throw new HttpError(
       403,

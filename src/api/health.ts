@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { TEMPORAL_DEADLINES, withDeadline } from '../app/temporal-deadline.js';
 
 async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
   try {
@@ -22,7 +23,7 @@ export function healthRoutes(deps: { db: Kysely<Database>; temporal: Client }): 
     const [postgres, temporal] = await Promise.all([
       check(() => sql`select 1`.execute(deps.db)),
       check(() =>
-        deps.temporal.connection.withDeadline(Date.now() + 3_000, () =>
+        withDeadline(deps.temporal, TEMPORAL_DEADLINES.readinessMs, () =>
           deps.temporal.workflowService.getSystemInfo({}),
         ),
       ),

@@ -12,6 +12,8 @@ export const TEMPORAL_DEADLINES = {
   queryMs: 5_000,
   /** A workflow start. */
   startMs: 10_000,
+  /** GET /readyz's look at the Temporal frontend: a probe answers fast or says not ready. */
+  readinessMs: 3_000,
 } as const;
 
 /** Runs one Temporal client call bounded by `timeoutMs` (gRPC DEADLINE_EXCEEDED past it). */

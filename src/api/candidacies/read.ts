@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { CandidacyRow, Database } from '../../db/schema.js';
 import type { CandidacyView } from '../../workflows/candidacy/contract.js';
-import { stateQuery } from '../../workflows/candidacy/contract.js';
+import { queryState } from '../../app/candidacies/run-action.js';
+import { TEMPORAL_DEADLINES } from '../../app/temporal-deadline.js';
 import { personalDataAllowed, visibleTo } from '../access.js';
 import type { AuthenticatedUser } from '../auth.js';
 import { acquiredBlocksByCandidate, acquiredBlocksOf, type AcquiredBlock } from '../../db/acquired-blocks.js';
@@ -49,9 +50,7 @@ export async function getCandidacy(
   let live: CandidacyView | null = null;
   if (withLive) {
     try {
-      live = await temporal.connection.withDeadline(Date.now() + 5_000, () =>
-        temporal.workflow.getHandle(row.workflow_id).query(stateQuery),
-      );
+      live = await queryState(temporal, row.workflow_id, TEMPORAL_DEADLINES.queryMs);
     } catch {
       live = null;
     }

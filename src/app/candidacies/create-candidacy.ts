@@ -7,6 +7,7 @@ import type { JobSituation, QualificationLevel } from '../../domain/profile.js';
 import { asArm } from '../experiment/allocator-store.js';
 import { allocateCandidacy, voidAllocation } from '../experiment/allocate.js';
 import { Refusal } from '../refusal.js';
+import { TEMPORAL_DEADLINES, withDeadline } from '../temporal-deadline.js';
 import type { ExperimentArm } from '../../domain/arm.js';
 import type { CandidacyInput } from '../../workflows/candidacy/contract.js';
 import { enrolmentInput, prepareEnrolment } from './enrol.js';
@@ -218,7 +219,7 @@ async function startAndMark(
   };
   try {
     // A bounded wait: when Temporal is unreachable the client answers 503, never hangs.
-    await deps.temporal.connection.withDeadline(Date.now() + (deps.rpcTimeoutMs ?? 10_000), () =>
+    await withDeadline(deps.temporal, deps.rpcTimeoutMs ?? TEMPORAL_DEADLINES.startMs, () =>
       startCandidacyWorkflow(deps.temporal, deps.taskQueue, input),
     );
   } catch (err) {

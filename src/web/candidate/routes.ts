@@ -3,12 +3,14 @@ import { Router, type Request, type Response } from 'express';
 import type { Kysely, Selectable } from 'kysely';
 import { acquiredBlocksOf } from '../../db/acquired-blocks.js';
 import { performAction } from '../../app/candidacies/perform-action.js';
+import { queryState } from '../../app/candidacies/run-action.js';
 import { Refusal } from '../../app/refusal.js';
+import { TEMPORAL_DEADLINES } from '../../app/temporal-deadline.js';
 import { isUnavailable } from '../../api/errors.js';
 import type { CandidaciesTable, Database } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import { CANDIDATE_STATUS_LINK, type LinkSigner } from '../../signed-links.js';
-import { stateQuery, type Actor, type CandidacyView } from '../../workflows/candidacy/contract.js';
+import type { Actor, CandidacyView } from '../../workflows/candidacy/contract.js';
 import { html } from '../html.js';
 import { renderErrorPage, renderPage } from '../layout.js';
 import { renderResumed, renderStatus, type CandidateStatus } from './status.js';
@@ -155,7 +157,7 @@ function failed(res: Response) {
  */
 export function candidateRoutes(deps: CandidateRoutesDeps): Router {
   const router = Router();
-  const timeoutMs = deps.rpcTimeoutMs ?? 5_000;
+  const timeoutMs = deps.rpcTimeoutMs ?? TEMPORAL_DEADLINES.queryMs;
 
   const candidacyOf = async (id: string) =>
     deps.db
@@ -168,9 +170,7 @@ export function candidateRoutes(deps: CandidateRoutesDeps): Router {
 
   const liveOf = async (workflowId: string): Promise<CandidacyView | null> => {
     try {
-      return await deps.temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
-        deps.temporal.workflow.getHandle(workflowId).query(stateQuery),
-      );
+      return await queryState(deps.temporal, workflowId, timeoutMs);
     } catch {
       return null; // the page still shows the read model, and says the detail is missing
     }

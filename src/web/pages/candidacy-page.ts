@@ -13,6 +13,7 @@ import type { ActionInput } from '../../app/candidacies/prepare-action.js';
 import { queryState } from '../../app/candidacies/run-action.js';
 import { readCandidacyEmails, readTimeline } from '../../app/candidacies/timeline.js';
 import { Refusal } from '../../app/refusal.js';
+import { TEMPORAL_DEADLINES } from '../../app/temporal-deadline.js';
 import { listCertifications } from '../../app/reference/list-certifications.js';
 import type { CandidacyRow } from '../../db/schema.js';
 import { canAct } from '../../domain/access.js';
@@ -124,7 +125,7 @@ export async function candidacyAction(deps: WebDeps, req: Request, res: Response
     });
   }
   const values = formValuesOf(req.body);
-  const live = await queryState(deps.temporal, row.workflow_id, 5_000).catch(() => null);
+  const live = await queryState(deps.temporal, row.workflow_id, TEMPORAL_DEADLINES.queryMs).catch(() => null);
   const ctx = await formContext(deps, row, live);
   const ui = actionUi(a, ctx);
   const schema = ACTION_BODIES[a];
