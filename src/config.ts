@@ -53,8 +53,8 @@ export interface OidcConfig {
 export const DEFAULT_OIDC_SCOPES = 'openid email given_name usual_name';
 export const DEFAULT_OIDC_LABEL = 'Se connecter avec ProConnect';
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
@@ -62,12 +62,15 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 /** How long computed indicators are shared (src/app/indicators/cache.ts), in seconds; 0: never. */
-export function indicatorsCacheSeconds(): number {
-  return intFromEnv('INDICATORS_CACHE_SECONDS', 60);
+export function indicatorsCacheSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  return intFromEnv('INDICATORS_CACHE_SECONDS', 60, env);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const port = intFromEnv('PORT', 3000);
+  const port = intFromEnv('PORT', 3000, env);
+  // Read again at each request (a test may change it), checked here so that a bad value stops the
+  // start, not every indicators request.
+  indicatorsCacheSeconds(env);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
@@ -80,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     logLevel: env.LOG_LEVEL || 'info',
     migrateOnStart: env.MIGRATE_ON_START === 'true',
-    maxHistoryEvents: intFromEnv('CANDIDACY_MAX_HISTORY_EVENTS', 0),
+    maxHistoryEvents: intFromEnv('CANDIDACY_MAX_HISTORY_EVENTS', 0, env),
     linkSecret: linkSecretFromEnv(env),
     juryRoomUrlTemplate: env.JURY_ROOM_URL_TEMPLATE || undefined,
     temporalUiUrl: env.TEMPORAL_UI_URL || undefined,

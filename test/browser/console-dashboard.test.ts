@@ -9,7 +9,7 @@ import {
   formatPercentInterval,
   formatPointsInterval,
   formatPValue,
-  formatQuantile,
+  formatPhaseQuantile,
   formatShare,
 } from '../../src/web/pages/dashboard/format.js';
 import { observed } from '../../src/web/pages/dashboard/durations-section.js';
@@ -159,16 +159,18 @@ describe('console: a project’s indicators dashboard (Chromium)', { timeout: 24
       const lr = logRank.get(d.key) as Json;
       assert.deepEqual(
         durations[k],
-        [d.label, formatQuantile(test.durations[k].median), formatQuantile(control.durations[k].median)].map(
-          squash,
-        ),
+        [
+          d.label,
+          formatPhaseQuantile(test.durations[k], 'median'),
+          formatPhaseQuantile(control.durations[k], 'median'),
+        ].map(squash),
       );
       assert.deepEqual(
         p90[k],
         [
           d.label,
-          formatQuantile(test.durations[k].p90),
-          formatQuantile(control.durations[k].p90),
+          formatPhaseQuantile(test.durations[k], 'p90'),
+          formatPhaseQuantile(control.durations[k], 'p90'),
           formatPValue(lr.pValue, lr.masked),
         ].map(squash),
       );
@@ -182,8 +184,8 @@ describe('console: a project’s indicators dashboard (Chromium)', { timeout: 24
           [
             i === 0 ? 'Groupe test' : 'Groupe témoin',
             observed(x),
-            formatQuantile(x.median),
-            formatQuantile(x.p90),
+            formatPhaseQuantile(x, 'median'),
+            formatPhaseQuantile(x, 'p90'),
           ].map(squash),
         ),
         d.key,

@@ -10,7 +10,7 @@ import {
   formatNumber,
   formatPValue,
   formatPercent,
-  formatQuantile,
+  formatPhaseQuantile,
 } from './format.js';
 import { COLOURS, svgChart } from './svg-chart.js';
 
@@ -49,7 +49,7 @@ export function durationsSection(ind: Indicators): Html {
       title: 'Durée médiane de chaque phase, par groupe (Kaplan–Meier)',
       description: `Diagramme en barres des durées médiennes. ${ARMS.map(
         (a) =>
-          `${a.label} : ${cols[a.key].durations.map((d) => `${d.label} ${formatQuantile(d.median)}`).join(', ')}`,
+          `${a.label} : ${cols[a.key].durations.map((d) => `${d.label} ${formatPhaseQuantile(d, 'median')}`).join(', ')}`,
       ).join('. ')}.`,
       height: 460,
     },
@@ -61,7 +61,7 @@ export function durationsSection(ind: Indicators): Html {
       Médianes et 90e centiles de Kaplan–Meier avec leur intervalle de confiance à 95 % : une candidature
       encore dans la phase est censurée à la date du calcul, une candidature sortie du parcours l’est à sa
       sortie. « non atteinte » : la courbe ne descend pas jusque-là (trop de candidatures encore dans la
-      phase).
+      phase) ; « — » : aucune candidature du groupe dans la phase.
     </p>
     <div class="fr-grid-row fr-grid-row--gutters">
       <div class="fr-col-12 fr-col-lg-6"><figure class="fr-m-0">${chart}</figure></div>
@@ -72,8 +72,8 @@ export function durationsSection(ind: Indicators): Html {
           rowHeaders: true,
           rows: segments.map((s, k) => [
             s.label,
-            formatQuantile(cols.test.durations[k]!.median),
-            formatQuantile(cols.control.durations[k]!.median),
+            formatPhaseQuantile(cols.test.durations[k]!, 'median'),
+            formatPhaseQuantile(cols.control.durations[k]!, 'median'),
           ]),
           className: 'fr-table--sm fr-table--multiline pvae-dashboard-durations',
         })}
@@ -87,8 +87,8 @@ export function durationsSection(ind: Indicators): Html {
         const lr = logRank.get(s.key);
         return [
           s.label,
-          formatQuantile(cols.test.durations[k]!.p90),
-          formatQuantile(cols.control.durations[k]!.p90),
+          formatPhaseQuantile(cols.test.durations[k]!, 'p90'),
+          formatPhaseQuantile(cols.control.durations[k]!, 'p90'),
           lr ? formatPValue(lr.pValue, lr.masked) : '—',
         ];
       }),
@@ -154,7 +154,7 @@ export function survivalSection(ind: Indicators): Html {
         description: `Courbes en escalier de la part des candidatures encore dans la phase « ${segment.label} », par groupe. ${arms
           .map((a) =>
             a.d.curve.length
-              ? `${a.label} : médiane ${formatQuantile(a.d.median)}, ${formatCount(a.d.observations)} candidatures`
+              ? `${a.label} : médiane ${formatPhaseQuantile(a.d, 'median')}, ${formatCount(a.d.observations)} candidatures`
               : `${a.label} : courbe non publiée (effectifs masqués ou nuls)`,
           )
           .join('. ')}.`,
@@ -183,8 +183,8 @@ export function survivalSection(ind: Indicators): Html {
             rows: arms.map((a) => [
               a.label,
               observed(a.d),
-              formatQuantile(a.d.median),
-              formatQuantile(a.d.p90),
+              formatPhaseQuantile(a.d, 'median'),
+              formatPhaseQuantile(a.d, 'p90'),
             ]),
             className: `fr-table--sm fr-table--multiline pvae-dashboard-km pvae-dashboard-km-${segment.key}`,
           })}

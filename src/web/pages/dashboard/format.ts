@@ -90,6 +90,20 @@ export function formatQuantile(q: {
   return `${formatDuration(q.days)} [${lower} ; ${upper}]`;
 }
 
+type Quantile = Parameters<typeof formatQuantile>[0];
+
+/**
+ * A phase's median or 90th centile: « — » when no candidacy of the group entered the phase (an arm
+ * can have none: the allocation is random), where « non atteinte » would say some are still in it.
+ */
+export function formatPhaseQuantile(
+  d: { observations: PublishedCount; median: Quantile; p90: Quantile },
+  which: 'median' | 'p90',
+): string {
+  if (!d.observations.masked && d.observations.n === 0) return NONE;
+  return formatQuantile(d[which]);
+}
+
 export function formatEuros(v: PublishedValue | number): string {
   const value = typeof v === 'number' ? v : v.masked ? null : v.value;
   if (typeof v !== 'number' && v.masked) return SECRET;
