@@ -14,7 +14,7 @@ import { createDb } from '../../src/db/connection.js';
 import { startMailCapture } from '../../src/devstack/mail-capture.js';
 import { createLogger } from '../../src/logger.js';
 import { connectTemporalClient } from '../../src/temporal-connection.js';
-import { createVaeWorker } from '../../src/worker-factory.js';
+import { createVaeWorker, type VaeWorker } from '../../src/worker-factory.js';
 import { workerTelemetryOptions } from '../../src/observability/worker.js';
 import { benchActivities } from './noop-activities.js';
 
@@ -77,7 +77,7 @@ sampler.unref();
 
 async function main(): Promise<void> {
   const stops: (() => Promise<void> | void)[] = [];
-  let worker: Worker | undefined;
+  let worker: Worker | VaeWorker | undefined;
   let info: Record<string, string | number> = {};
 
   if (settings.role === 'worker' || settings.role === 'bare-worker') {
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
   send({ type: 'ready', info });
 }
 
-function workerStatus(worker: Worker): Partial<MemReport> {
+function workerStatus(worker: Worker | VaeWorker): Partial<MemReport> {
   const s = worker.getStatus();
   return {
     cachedWorkflows: s.numCachedWorkflows,

@@ -62,6 +62,14 @@ RSS and the latency of the inbox and list routes at that size (README: "Scale ru
   --read-model-rows R then copy the candidacies in the read model (PostgreSQL rows, no workflows) up to R
                       rows and measure the routes again (default 0: no)
   --hold              keep the stack running after the report, until Ctrl-C
+  --restart-sample K  worker restart at size: K candidacies put on a short clock, the worker stopped and
+                      started again, their clocks checked (default 100, 0: no restart step)
+  --restart-pause S   seconds at least without a worker during the restart (default 5; longer if the
+                      sample's clocks are not all due by then)
+  --restart-clock S   the sample's clock: admissibility deadline in seconds (default 30)
+  --data-dir DIR      keep the stack's state (PostgreSQL, the dev server's SQLite file) and the run's
+                      (scale-state.json) in DIR, created if absent, for --resume; one persistence
+  --resume            go on with the run kept in --data-dir, from the count reached up to --open N
   (--persistence, --concurrency, --create-rate, --worker-tuning, --db-pool, --out, --keep apply too;
    the worker's sticky cache is maxCachedWorkflows of --worker-tuning, default 2000)
 
@@ -106,6 +114,11 @@ const { values } = parseArgs({
     checkpoints: { type: 'string', default: '4' },
     'read-model-rows': { type: 'string', default: '0' },
     hold: { type: 'boolean', default: false },
+    'restart-sample': { type: 'string', default: '100' },
+    'restart-pause': { type: 'string', default: '5' },
+    'restart-clock': { type: 'string', default: '30' },
+    'data-dir': { type: 'string' },
+    resume: { type: 'boolean', default: false },
     jury: { type: 'boolean', default: false },
     indicators: { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -183,7 +196,17 @@ else {
   process.exit(2);
 }
 
+if ((values['data-dir'] !== undefined || values.resume) && values.open === undefined) {
+  process.stderr.write(`--data-dir and --resume belong to the scale run (--open N)\n\n${USAGE}\n`);
+  process.exit(2);
+}
 if (values.open !== undefined) {
+  if (values['data-dir'] !== undefined && (process.env.DATABASE_URL || configured)) {
+    process.stderr.write(
+      '--data-dir keeps the embedded services (PostgreSQL, Temporal): not with DATABASE_URL or TEMPORAL_ADDRESS\n',
+    );
+    process.exit(2);
+  }
   const workerTuning = values['worker-tuning'] ? JSON.parse(values['worker-tuning']) : undefined;
   process.exit(
     await runScaleCommand({
@@ -198,6 +221,9 @@ if (values.open !== undefined) {
         readModelRows: int('read-model-rows', values['read-model-rows'], 0),
         reportEveryS: 30,
         maxCachedWorkflows: workerTuning?.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+        restartSample: int('restart-sample', values['restart-sample'], 0),
+        restartPauseS: int('restart-pause', values['restart-pause'], 0),
+        restartClockS: int('restart-clock', values['restart-clock'], 1),
       },
       workerTuning,
       dbPool: values['db-pool'] ? int('db-pool', values['db-pool'], 1) : undefined,
@@ -205,6 +231,8 @@ if (values.open !== undefined) {
       out: values.out,
       keep: values.keep,
       hold: values.hold,
+      dataDir: values['data-dir'],
+      resume: values.resume,
       argv: process.argv.slice(2),
     }),
   );

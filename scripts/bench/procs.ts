@@ -37,7 +37,15 @@ export class StackProcess {
     const fd = openSync(logFile, 'a');
     try {
       const proc = fork(CHILD_PATH, [], {
-        execArgv: ['--expose-gc', '--import', 'tsx'],
+        execArgv: [
+          '--expose-gc',
+          '--import',
+          'tsx',
+          // BENCH_CPU_PROF=<folder>: a V8 CPU profile of each child, written when it stops.
+          ...(process.env.BENCH_CPU_PROF
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+            : []),
+        ],
         env: { ...process.env, BENCH_CHILD: JSON.stringify(settings) },
         stdio: ['ignore', fd, fd, 'ipc'],
       });

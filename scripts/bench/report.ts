@@ -93,10 +93,10 @@ export function renderTable(runs: RunResult[], o: BenchOptions): string {
   row('workflow task schedule → start', (r) => prof(r, (p) => p.workflowTask.scheduleToStart));
   row('workflow task start → complete', (r) => prof(r, (p) => p.workflowTask.startToComplete));
   // The journal is a local activity (no task of its own): its time is inside the workflow task's.
-  for (const activity of ['sendEmails']) {
-    row(`${activity}: schedule → start`, (r) => prof(r, (p) => p.activities[activity]?.scheduleToStart));
-    row(`${activity}: start → close`, (r) => prof(r, (p) => p.activities[activity]?.startToClose));
-  }
+  // The e-mails leave from the outbox, sent by the relay beside the worker: no activity either.
+  row('e-mail written → sent (outbox relay), paced paths p50 / p95', (r) =>
+    r.actions.emailDelayMs ? lat(r.actions.emailDelayMs, ['p50', 'p95']) : '–',
+  );
   row('worker: in-flight activities mean/max, activations max', (r) => {
     const w = r.actions.workerLoad;
     return `${w.inFlightActivities.mean} / ${w.inFlightActivities.max}, ${w.inFlightActivations.max}`;

@@ -70,6 +70,8 @@ export interface RunResult {
     workerLoad: WorkerLoad;
     /** Mean latencies from the worker's SDK metrics during the phase. */
     workerMetrics: WorkerMetrics | undefined;
+    /** From the e-mail log of the paced paths: written to the outbox (or the log) → sent. */
+    emailDelayMs: LatencyStats;
   };
   wholePath: {
     wallMs: LatencyStats;
@@ -313,6 +315,18 @@ export async function runBench(stack: BenchStack, o: BenchOptions): Promise<RunR
     completed.slice(0, 25).map((p) => `candidacy-${p.candidacyId}`),
   );
   const unpacedProfile = await profileHistories(client, unpacedIds);
+  const emailDelays = completed.length
+    ? await stack.db
+        .selectFrom('email_log')
+        .select(sql<number>`extract(epoch from sent_at - created_at) * 1000`.as('ms'))
+        .where(
+          'candidacy_id',
+          'in',
+          completed.map((p) => p.candidacyId!),
+        )
+        .where('status', '=', 'sent')
+        .execute()
+    : [];
 
   // 5. Resources at the end.
   await sleep(1000);
@@ -354,6 +368,7 @@ export async function runBench(stack: BenchStack, o: BenchOptions): Promise<RunR
       profile: pacedProfile,
       workerLoad,
       workerMetrics,
+      emailDelayMs: latencyStats(emailDelays.map((r) => Number(r.ms))),
     },
     wholePath: {
       wallMs: wholeStats,

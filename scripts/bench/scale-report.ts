@@ -41,10 +41,30 @@ export function renderScaleTable(runs: ScaleResult[], o: ScaleOptions): string {
       `${n(r.open)} of ${n(r.requested)}${r.stoppedEarly ? ' (stopped early)' : ''} ${ok(r.targets.open.met)}`,
   );
   row(
-    'time to start them, rate',
-    (r) => `${(r.creation.elapsedMs / 1000).toFixed(0)} s, ${r.creation.perSecond.toFixed(1)}/s`,
+    'time to start them (all sessions), rate',
+    (r) =>
+      `${(r.creation.elapsedMs / 1000).toFixed(0)} s, ${r.creation.perSecond.toFixed(1)}/s` +
+      (r.sessions.length > 1 ? ` over ${r.sessions.length} sessions` : ''),
   );
-  row('creation latency p50/p95/max', (r) => lat(r.creation.latency));
+  if (runs.some((r) => r.sessions.length > 1 || r.dataDir)) {
+    row(
+      'sessions (--data-dir, --resume)',
+      (r) => `${r.sessions.length}${r.dataDir ? ` in ${r.dataDir}` : ''}`,
+    );
+    const most = Math.max(...runs.map((r) => r.sessions.length));
+    for (let i = 0; i < most; i++) {
+      row(i === 0 ? 'per session: open from → to, creation time, rate, how it ended' : '', (r) => {
+        const x = r.sessions[i];
+        if (!x) return '';
+        return (
+          `#${x.index}: ${n(x.from)} → ${n(x.to)}, ${(x.creationMs / 1000).toFixed(0)} s, ` +
+          `${Number.isFinite(x.perSecond) ? x.perSecond.toFixed(1) : '–'}/s, ${x.ended === 'running' ? 'this one' : x.ended}` +
+          ` (load ${x.loadAverageAtStart})`
+        );
+      });
+    }
+  }
+  row('creation latency p50/p95/max (this session)', (r) => lat(r.creation.latency));
   row('creation rate per sample: first / min / max / last (per s)', (r) => {
     const t = r.creation.timeline.flatMap((s) => (s.ratePerS === null ? [] : [s.ratePerS]));
     return t.length ? `${t[0]} / ${Math.min(...t)} / ${Math.max(...t)} / ${t[t.length - 1]}` : '–';
@@ -104,6 +124,56 @@ export function renderScaleTable(runs: ScaleResult[], o: ScaleOptions): string {
     });
   }
   row('embedded PostgreSQL data folder (all databases, WAL)', (r) => mib(r.sizes.after.pgDataDirBytes));
+  if (runs.some((r) => r.perCandidacy.candidacies !== r.open))
+    row('  (per candidacy: started since the baseline, restart samples included)', (r) =>
+      n(r.perCandidacy.candidacies),
+    );
+
+  if (runs.some((r) => r.restart)) {
+    const s = (x: number | null | undefined) =>
+      x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x / 1000).toFixed(1)} s`;
+    const first = runs.find((r) => r.restart)!.restart!;
+    section(
+      `Worker restart at size: ${first.sample} candidacies on a ${first.clockS} s clock, the worker stopped ` +
+        `(graceful) once they were started, a new one ${first.pauseS} s later or once they were all due`,
+    );
+    row('sample: clocks started; created in, clocks started in', (r) =>
+      r.restart
+        ? `${n(r.restart.started)} of ${n(r.restart.sample)}; ${s(r.restart.prepareMs)}, ${s(r.restart.submitMs)}`
+        : '–',
+    );
+    row('old worker stop / no worker for', (r) =>
+      r.restart ? `${s(r.restart.stopMs)} / ${s(r.restart.downMs)}` : '–',
+    );
+    row('new worker: running / first workflow task completed (from its start)', (r) =>
+      r.restart ? `${s(r.restart.readyMs)} / ${s(r.restart.firstTaskMs)}` : '–',
+    );
+    row('clocks due: before the stop / with no worker / after it polled', (r) =>
+      r.restart
+        ? `${r.restart.due.beforeStop} / ${r.restart.due.whileDown} / ${r.restart.due.afterStart}`
+        : '–',
+    );
+    row(`clocks served (journaled) / missing (target: none)`, (r) =>
+      r.restart
+        ? `${n(r.restart.served)} / ${n(r.restart.missing)} ${ok(r.targets.restart?.met ?? false)}`
+        : '–',
+    );
+    row('every clock served again: new worker start → last one journaled', (r) =>
+      r.restart ? s(r.restart.lastServedMs) : '–',
+    );
+    row('journaled after due p50/p95/max', (r) => (r.restart ? lat(r.restart.lateness) : '–'));
+    row('journaled after max(due, first task) p50/p95/max', (r) =>
+      r.restart ? lat(r.restart.afterPolling) : '–',
+    );
+    row(`late by > ${(first.lateThresholdMs / 1000).toFixed(0)} s after due and a worker polled`, (r) =>
+      r.restart ? n(r.restart.late) : '–',
+    );
+    row('new worker RSS, cached workflows', (r) =>
+      r.restart?.workerAfter
+        ? `${mib(r.restart.workerAfter.rss)}, ${r.restart.workerAfter.cachedWorkflows ?? '–'}`
+        : '–',
+    );
+  }
 
   const names = [...new Set(runs.flatMap((r) => r.checkpoints.at(-1)?.routes.map((x) => x.name) ?? []))];
   section(

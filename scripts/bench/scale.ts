@@ -2,14 +2,19 @@
  * The scale run of `npm run bench -- --open N` (issue 6): N candidacies of the demo project (legal
  * durations, so they stay open on their timers) created through POST /api/candidacies, then what that
  * size costs: time to start them, worker and API RSS with the bounded sticky cache, Temporal server and
- * PostgreSQL sizes, and the latency of the inbox and of the list routes at that size.
+ * PostgreSQL sizes, the latency of the inbox and of the list routes at that size, and a restart of the
+ * worker at that size (how long until the clocks are served again, none missed).
  *
  * Creation runs in chunks (--checkpoints): after each, every K-th candidacy of the chunk (--advance-every)
  * is moved to the certifier (record-information, submit-admissibility) so that the certifier's inbox is
  * not empty, and the routes are measured (a few requests at the intermediate sizes, --samples at the end).
  * A first Ctrl-C stops creating and measures the size reached; a second stops everything.
+ *
+ * With --data-dir the stack's state (embedded PostgreSQL, the dev server's SQLite file) and the run's
+ * (scale-state.json: see scale-state.ts) are kept in that folder, and --resume goes on from the count
+ * reached, in a later session: the creation time, CPU and samples are accumulated across sessions.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +23,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { DEMO } from '../../src/db/demo-data.js';
 import { newCandidacyBody } from '../../test/support/fixtures.js';
-import { OPERATORS } from '../../test/support/projects.js';
+import { createProjectWithPolicy, OPERATORS } from '../../test/support/projects.js';
 import { TEMPORAL_SERVER_VERSION } from '../temporal-postgres/binaries.js';
 import type { ChildSettings, MemReport } from './child.js';
 import { latencyStats, type LatencyStats } from './load.js';
@@ -29,7 +34,18 @@ import { Progress, note } from './progress.js';
 import { query } from './run.js';
 import { renderScaleTable } from './scale-report.js';
 import { machineFacts } from './machine.js';
+import { scrape } from './sdk-metrics.js';
 import {
+  dataDirProblem,
+  readState,
+  writeState,
+  STATE_FILE,
+  type ScaleSessionRecord,
+  type ScaleState,
+  type SessionEnd,
+} from './scale-state.js';
+import {
+  BENCH_POLICY,
   coresUsed,
   cpuSnapshot,
   startShared,
@@ -46,6 +62,11 @@ export const TARGET_WORKER_RSS = 2 * 2 ** 30;
 export const TARGET_ROUTE_P95_MS = 100;
 export const TARGET_PAGE_P95_MS = 150;
 export const TARGET_OPEN = 100_000;
+/** Restart step: a clock served later than this after it was due and a worker polled counts as late. */
+export const RESTART_LATE_MS = 5_000;
+/** Restart step: how long to wait for the sample's clocks after the new worker started. */
+const RESTART_SERVE_TIMEOUT_MS = 180_000;
+const WARMUP = 5;
 
 export interface ScaleOptions {
   /** Candidacies to create (and leave open). */
@@ -69,6 +90,15 @@ export interface ScaleOptions {
   /** A progress line with the throughput and the processes' RSS every so many seconds. */
   reportEveryS: number;
   maxCachedWorkflows: number;
+  /** Restart step: candidacies put on a short clock before the worker is restarted (0: no restart step). */
+  restartSample: number;
+  /**
+   * Restart step: seconds at least between the old worker's exit and the new one's start (longer when the
+   * sample's clocks are not all due by then: the new worker starts once they are).
+   */
+  restartPauseS: number;
+  /** Restart step: the sample's admissibility deadline, in seconds (longer than it takes to start them). */
+  restartClockS: number;
 }
 
 export interface RouteCase {
@@ -100,7 +130,10 @@ export interface Checkpoint {
 }
 
 export interface TimelineSample {
+  /** Seconds since the start of its session. */
   atS: number;
+  /** Its session (1, 2, …; --resume), when kept in a state file. */
+  session?: number;
   open: number;
   /**
    * Candidacies created per second of creation since the previous sample (the pauses to measure the routes
@@ -132,39 +165,105 @@ export interface Sizes {
   pgDataDirBytes: number | undefined;
 }
 
+/**
+ * The worker restarted at size: K candidacies (another project: BENCH_POLICY with an admissibility
+ * deadline of `clockS`) are submitted for admissibility, the worker is stopped (graceful shutdown), and a
+ * new one starts `pauseS` later or 1 s after the last of their deadlines, whichever comes later: they all
+ * run out while no worker runs (unless starting them took longer than `clockS`). Then: how long until the new worker
+ * completes a workflow task, until each deadline's transition (admissibility_decided, implicit) is in the
+ * journal, and whether any is missing.
+ */
+export interface RestartResult {
+  sample: number;
+  /** Sample candidacies whose clock started (submit-admissibility answered). */
+  started: number;
+  clockS: number;
+  pauseS: number;
+  /** Creating the sample (record-information included), until the worker was idle again. */
+  prepareMs: number;
+  /** Starting the sample's clocks (submit-admissibility, `concurrency` in flight). */
+  submitMs: number;
+  /** The old worker's graceful shutdown. */
+  stopMs: number;
+  /** From the stop request to the new worker's start (no worker polling). */
+  downMs: number;
+  /** New worker: from its start to running (Worker created, polling). */
+  readyMs: number;
+  /** New worker: from its start to its first workflow task completed (SDK metrics); null if none. */
+  firstTaskMs: number | null;
+  /** The sample's deadlines: due before the stop, while no worker served, after the new one polled. */
+  due: { beforeStop: number; whileDown: number; afterStart: number };
+  served: number;
+  missing: number;
+  missingIds: string[];
+  /** From the new worker's start to the last of the sample's transitions in the journal. */
+  lastServedMs: number | null;
+  /** Per candidacy: journaled minus due. */
+  lateness: LatencyStats;
+  /** Per candidacy: journaled minus the later of due and the new worker's first task. */
+  afterPolling: LatencyStats;
+  lateThresholdMs: number;
+  /** Served more than lateThresholdMs after both their due time and the new worker's first task. */
+  late: number;
+  workerAfter?: MemReport;
+  errors: number;
+  firstError?: string;
+}
+
 export interface ScaleResult {
   persistence: string;
   temporalAddress: string;
+  /** The kept folder of --data-dir (state across sessions), if any. */
+  dataDir?: string;
   requested: number;
-  /** Candidacies created (started workflows answered 201). */
+  /** Candidacies created (started workflows answered 201), all sessions. */
   open: number;
   stoppedEarly: boolean;
   maxCachedWorkflows: number;
+  /** One per session of this run (one without --data-dir); the last is this one. */
+  sessions: ScaleSessionRecord[];
   creation: {
+    /** Time spent creating, all sessions (the pauses of the checkpoints and between sessions left out). */
     elapsedMs: number;
     perSecond: number;
+    /** This session's share. */
+    sessionElapsedMs: number;
+    sessionCreated: number;
+    sessionPerSecond: number;
+    /** This session's requests. */
     latency: LatencyStats;
     errors: number;
     firstError?: string;
+    /** All sessions' samples. */
     timeline: TimelineSample[];
-    /** Cores used by each part of the stack while creating (other = processes outside the bench). */
+    /** Cores used by each part of the stack while creating, all sessions (other = outside the bench). */
     cores: Partial<Record<CpuGroup, number>>;
   };
   advance: {
+    /** All sessions. */
     candidacies: number;
     elapsedMs: number;
+    /** This session's. */
     latency: LatencyStats;
     errors: number;
     firstError?: string;
   };
   /** Seconds waited after creation for the background work (first workflow tasks, e-mails) to finish. */
   settleS: number;
+  /** start: before the first candidacy (first session); end: this session, after a full GC. */
   worker: { start: MemReport; afterCreation: MemReport; end: MemReport };
   api: { start: MemReport; end: MemReport };
+  /** This session's Temporal server; peakRss is the highest over all sessions. */
   temporalServer: ProcMemory | undefined;
+  /** before: the baseline of the first session (after the warm-up). */
   sizes: { before: Sizes; after: Sizes };
-  perCandidacy: { temporalBytes: number; appBytes: number };
+  /**
+   * Storage growth divided by the candidacies started since the baseline (`candidacies`): the created ones
+   * and, after a resume, the restart samples of the earlier sessions.
+   */
+  perCandidacy: { temporalBytes: number; appBytes: number; candidacies: number };
   checkpoints: Checkpoint[];
+  restart?: RestartResult;
   /** The routes again once the read model was padded to --read-model-rows (synthetic rows, no workflows). */
   readModel?: {
     rows: number;
@@ -172,12 +271,15 @@ export interface ScaleResult {
     paddingMs: number;
     appBytes: number;
     routes: RouteLatency[];
+    /** With --data-dir the synthetic rows are deleted afterwards (they would stay in the kept database). */
+    removed?: boolean;
   };
   targets: {
     open: { value: number; target: string; met: boolean };
     workerRss: { value: number; target: string; met: boolean };
     routeP95: { value: number; worst: string; target: string; met: boolean };
     routeP95AtReadModel?: { rows: number; value: number; worst: string; target: string; met: boolean };
+    restart?: { value: number; target: string; met: boolean };
   };
   errors: string[];
 }
@@ -187,42 +289,199 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 /** A control over the creation loop: a first Ctrl-C asks it to stop and measure what was reached. */
 export interface StopFlag {
   requested: boolean;
+  /** SIGTERM: stop creating, save the state and stop, without measuring. */
+  terminate?: boolean;
 }
 
-export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: StopFlag): Promise<ScaleResult> {
+/** The run's state (kept in --data-dir when given) and how to save it. */
+export interface ScaleSession {
+  dataDir: string | undefined;
+  state: ScaleState;
+  /** Live counters of the running session, copied into the state before it is written. */
+  flush?: () => void;
+}
+
+export function saveSession(session: ScaleSession | undefined, ended?: SessionEnd): void {
+  if (!session) return;
+  session.flush?.();
+  const record = session.state.sessions.at(-1);
+  if (record && ended) {
+    record.ended = ended;
+    record.endedAt = new Date().toISOString();
+  }
+  if (session.dataDir) writeState(session.dataDir, session.state);
+}
+
+/** Started candidacies in the database, of one project or all (the padding of the read model left out). */
+async function countStarted(stack: BenchStack, projectId?: string): Promise<number> {
+  let q = stack.db
+    .selectFrom('candidacies')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('started', '=', true)
+    .where('workflow_id', 'not like', 'padding-%');
+  if (projectId) q = q.where('project_id', '=', projectId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** fn over items, `concurrency` at a time. */
+async function inPool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let cursor = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (cursor < items.length) await fn(items[cursor++]!);
+    }),
+  );
+}
+
+const RECORD_INFORMATION = {
+  eligibilityChecked: true,
+  rncpCode: 'RNCP35830',
+  targetBlocks: ['RNCP35830BC01', 'RNCP35830BC02'],
+  profile: { qualificationLevel: 'level4', jobSituation: 'employed' },
+};
+
+/** Returns undefined when stopped by SIGTERM (the state saved, nothing measured). */
+export async function runScale(
+  stack: BenchStack,
+  o: ScaleOptions,
+  stopFlag: StopFlag,
+  session: ScaleSession,
+): Promise<ScaleResult | undefined> {
   const label = (s: string) => `[${stack.persistence}] ${s}`;
   const http = { baseUrl: stack.baseUrl, tokens: stack.tokens };
   const errors: string[] = [];
   const runDir = path.join(stack.shared.opts.tmpDir, stack.persistence);
+  const st = session.state;
+  const record: ScaleSessionRecord = {
+    index: st.sessions.length + 1,
+    startedAt: new Date().toISOString(),
+    ended: 'running',
+    from: st.created,
+    to: st.created,
+    creationMs: 0,
+    perSecond: NaN,
+    errors: 0,
+    cores: {},
+    loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
+  st.sessions.push(record);
 
-  // Warm-up (not measured): JIT, pools, one welcome e-mail.
-  for (let i = 0; i < 5; i++) await callApi(http, 'advisor', 'POST', '/api/candidacies', newCandidacyBody());
-  await sleep(1000);
-  const sizesBefore = await measureSizes(stack, runDir);
-  const workerStart = await stack.worker.mem(true);
-  const apiStart = await stack.api.mem(true);
+  if (!st.baseline) {
+    // Warm-up (not measured): JIT, pools, one welcome e-mail.
+    for (let i = 0; i < WARMUP; i++)
+      await callApi(http, 'advisor', 'POST', '/api/candidacies', newCandidacyBody());
+    await sleep(1000);
+    st.warmup = WARMUP;
+    st.baseline = {
+      candidacies: await countStarted(stack),
+      demoCandidacies: await countStarted(stack, DEMO.project.id),
+      sizes: await measureSizes(stack, runDir),
+      worker: await stack.worker.mem(true),
+      api: await stack.api.mem(true),
+    };
+  } else {
+    // The database is the truth: a session killed without a word (reboot) saved its count up to 30 s late.
+    const inDb = (await countStarted(stack, DEMO.project.id)) - st.baseline.demoCandidacies;
+    if (inDb !== st.created) {
+      note(
+        label(`the state file said ${st.created} created, the database has ${inDb}: going on from ${inDb}`),
+      );
+      st.created = inDb;
+    }
+    record.from = st.created;
+    note(label(`resuming at ${st.created} open candidacies (session ${record.index})`));
+  }
+  const baseline = st.baseline;
 
   const createLatencies: number[] = [];
   const advanceLatencies: number[] = [];
-  const toAdvance: string[] = [];
-  let created = 0;
-  let createErrors = 0;
+  const toAdvance: string[] = [...st.toAdvance];
+  let inBatch: string[] = [];
+  let batchDone = 0;
   let createFirstError: string | undefined;
-  let createMs = 0;
-  let advanced = 0;
-  let advanceErrors = 0;
   let advanceFirstError: string | undefined;
-  let advanceMs = 0;
-  const checkpoints: Checkpoint[] = [];
-  const cpuSpent: Partial<Record<CpuGroup, number>> = {};
+  let sessionErrors = 0;
+  const priorCreationMs = st.creationMs;
+  const priorAdvanceMs = st.advanceMs;
+  let sessionMs = 0;
+  let sessionAdvanceMs = 0;
+  const sessionCpu: Partial<Record<CpuGroup, number>> = {};
+  const checkpoints: Checkpoint[] = [...st.checkpoints];
 
-  const progress = new Progress(label(`creation: ${o.open} open candidacies (HTTP)`), o.open);
   let chunkStartedAt: number | undefined;
-  const creatingMs = () => createMs + (chunkStartedAt === undefined ? 0 : performance.now() - chunkStartedAt);
-  const timeline = startTimeline(stack, o.reportEveryS, () => created, creatingMs, label);
+  const creatingMs = () =>
+    sessionMs + (chunkStartedAt === undefined ? 0 : performance.now() - chunkStartedAt);
+  session.flush = () => {
+    const ms = creatingMs();
+    st.creationMs = Math.round(priorCreationMs + ms);
+    st.advanceMs = Math.round(priorAdvanceMs + sessionAdvanceMs);
+    st.toAdvance = [...inBatch.slice(batchDone), ...toAdvance];
+    record.to = st.created;
+    record.creationMs = Math.round(ms);
+    record.perSecond = ms > 0 ? r1(((st.created - record.from) / ms) * 1000) : NaN;
+    record.errors = sessionErrors;
+    record.latency = latencyStats(createLatencies);
+    record.cores = coresUsed(
+      Object.fromEntries(Object.keys(sessionCpu).map((k) => [k, 0])),
+      sessionCpu,
+      Math.max(1, sessionMs),
+    );
+  };
+  saveSession(session);
+
+  const remaining = Math.max(0, o.open - st.created);
+  const progress = new Progress(
+    label(`creation: ${remaining} more open candidacies (HTTP)${st.created ? `, from ${st.created}` : ''}`),
+    remaining,
+  );
+  const timeline = startTimeline(
+    stack,
+    o.reportEveryS,
+    () => st.created,
+    creatingMs,
+    label,
+    (s) => {
+      s.session = record.index;
+      st.timeline.push(s);
+      st.peaks.workerRss = Math.max(st.peaks.workerRss, Number.isFinite(s.workerRss) ? s.workerRss : 0);
+      st.peaks.apiRss = Math.max(st.peaks.apiRss, Number.isFinite(s.apiRss) ? s.apiRss : 0);
+      st.peaks.temporalRss = Math.max(st.peaks.temporalRss, s.temporalRss ?? 0);
+      saveSession(session);
+    },
+  );
+
+  // Move the candidacies to the certifier (its inbox), as a certifier would find them.
+  const advanceAll = async () => {
+    inBatch = toAdvance.splice(0);
+    batchDone = 0;
+    const advStart = performance.now();
+    await inPool(inBatch, o.concurrency, async (id) => {
+      const t = performance.now();
+      try {
+        await callApi(
+          http,
+          'advisor',
+          'POST',
+          `/api/candidacies/${id}/record-information`,
+          RECORD_INFORMATION,
+        );
+        await callApi(http, 'advisor', 'POST', `/api/candidacies/${id}/submit-admissibility`, {});
+        advanceLatencies.push(performance.now() - t);
+        st.advanced++;
+      } catch (err) {
+        st.advanceErrors++;
+        advanceFirstError ??= (err as Error).message;
+      }
+      batchDone++;
+    });
+    inBatch = [];
+    batchDone = 0;
+    sessionAdvanceMs += performance.now() - advStart;
+  };
+
   const sizesAt = Array.from({ length: o.checkpoints }, (_, i) =>
     Math.round((o.open * (i + 1)) / o.checkpoints),
-  );
+  ).filter((target) => target > st.created);
   for (const [k, target] of sizesAt.entries()) {
     if (stopFlag.requested) break;
     // Create up to `target`, `concurrency` requests in flight (and at `createRate` per second if given).
@@ -230,7 +489,7 @@ export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: Sto
     const chunkStart = performance.now();
     chunkStartedAt = chunkStart;
     const interval = o.createRate ? 1000 / o.createRate : 0;
-    let next = created;
+    let next = st.created;
     let sentInChunk = 0;
     const lane = async () => {
       for (;;) {
@@ -246,65 +505,65 @@ export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: Sto
             id: string;
           };
           createLatencies.push(performance.now() - t);
-          created++;
+          st.created++;
           if (o.advanceEvery && i % o.advanceEvery === 0) toAdvance.push(res.id);
         } catch (err) {
-          createErrors++;
+          st.createErrors++;
+          sessionErrors++;
           createFirstError ??= (err as Error).message;
           // Do not hammer a failing stack: the errors are counted, the size reached is reported.
-          if (createErrors > 50 && createErrors > created / 10) stopFlag.requested = true;
+          if (sessionErrors > 50 && sessionErrors > (st.created - record.from) / 10)
+            stopFlag.requested = true;
         }
         progress.tick();
       }
     };
     await Promise.all(Array.from({ length: o.concurrency }, lane));
-    createMs += performance.now() - chunkStart;
+    sessionMs += performance.now() - chunkStart;
     chunkStartedAt = undefined;
     const cpuAfter = await cpuSnapshot(stack);
     for (const key of Object.keys(cpuAfter) as CpuGroup[]) {
       const delta = (cpuAfter[key] ?? 0) - (cpuBefore[key] ?? 0);
-      cpuSpent[key] = (cpuSpent[key] ?? 0) + delta;
+      sessionCpu[key] = (sessionCpu[key] ?? 0) + delta;
+      st.cpuSeconds[key] = (st.cpuSeconds[key] ?? 0) + delta;
     }
+    saveSession(session);
+    if (stopFlag.terminate) break;
 
-    // Move every K-th to the certifier (its inbox), as a certifier would find them.
-    const batch = toAdvance.splice(0);
-    const advStart = performance.now();
-    let cursor = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(o.concurrency, batch.length) }, async () => {
-        for (let id = batch[cursor++]; id !== undefined; id = batch[cursor++]) {
-          const t = performance.now();
-          try {
-            await callApi(http, 'advisor', 'POST', `/api/candidacies/${id}/record-information`, {
-              eligibilityChecked: true,
-              rncpCode: 'RNCP35830',
-              targetBlocks: ['RNCP35830BC01', 'RNCP35830BC02'],
-              profile: { qualificationLevel: 'level4', jobSituation: 'employed' },
-            });
-            await callApi(http, 'advisor', 'POST', `/api/candidacies/${id}/submit-admissibility`, {});
-            advanceLatencies.push(performance.now() - t);
-            advanced++;
-          } catch (err) {
-            advanceErrors++;
-            advanceFirstError ??= (err as Error).message;
-          }
-        }
-      }),
-    );
-    advanceMs += performance.now() - advStart;
+    await advanceAll();
+    saveSession(session);
 
     const last = k === sizesAt.length - 1 || stopFlag.requested;
     if (!last) {
-      note(label(`checkpoint at ${created} open: measuring the routes (${Math.ceil(o.samples / 4)} each)`));
+      note(
+        label(`checkpoint at ${st.created} open: measuring the routes (${Math.ceil(o.samples / 4)} each)`),
+      );
       const routes = await measureRoutes(stack, Math.ceil(o.samples / 4));
-      checkpoints.push({ open: created, advanced, routes });
+      const checkpoint = { open: st.created, advanced: st.advanced, routes };
+      checkpoints.push(checkpoint);
+      st.checkpoints.push(checkpoint);
+      saveSession(session);
       note(routeLine(routes));
     }
   }
+  // Left to advance by an earlier session, when nothing was created in this one.
+  if (toAdvance.length && !stopFlag.terminate) await advanceAll();
+  const created = st.created;
+  const sessionCreated = created - record.from;
   progress.finish(
-    `${created} created in ${(createMs / 1000).toFixed(0)} s (${((created / createMs) * 1000).toFixed(1)}/s)` +
+    `${sessionCreated} created in ${(sessionMs / 1000).toFixed(0)} s (${sessionMs > 0 ? ((sessionCreated / sessionMs) * 1000).toFixed(1) : '–'}/s)` +
+      (record.index > 1
+        ? `; ${created} in ${(st.creationMs / 1000).toFixed(0)} s over ${record.index} sessions`
+        : '') +
       (stopFlag.requested ? ', stopped early' : ''),
   );
+  const stoppedEarly = created < o.open;
+  saveSession(session);
+  if (stopFlag.terminate) {
+    await timeline.stop();
+    saveSession(session, 'terminated');
+    return undefined;
+  }
   const workerAfterCreation = await stack.worker.mem(false);
 
   // Let the background work finish (first workflow tasks, journal, welcome e-mails) before measuring.
@@ -312,10 +571,12 @@ export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: Sto
   await settle(stack, 180_000);
   const settleS = Math.round((performance.now() - settleStart) / 1000);
   const timelineSamples = await timeline.stop();
+  saveSession(session);
+  if (stopFlag.terminate) return undefined;
 
   note(label(`${created} open: measuring the routes (${o.samples} requests each)`));
   const finalRoutes = await measureRoutes(stack, o.samples);
-  checkpoints.push({ open: created, advanced, routes: finalRoutes });
+  checkpoints.push({ open: created, advanced: st.advanced, routes: finalRoutes });
   note(routeLine(finalRoutes));
 
   // What the real candidacies cost, before any padding of the read model.
@@ -324,6 +585,21 @@ export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: Sto
   const apiEnd = await stack.api.mem(true);
   const temporalServer = await procMemory(stack.temporalPid);
   const sizesAfter = await measureSizes(stack, runDir);
+  const candidaciesAfter = await countStarted(stack);
+  st.peaks.workerRss = Math.max(st.peaks.workerRss, workerEnd.peakRss);
+  st.peaks.apiRss = Math.max(st.peaks.apiRss, apiEnd.peakRss);
+  st.peaks.temporalRss = Math.max(st.peaks.temporalRss, temporalServer?.peakRss ?? 0);
+  saveSession(session);
+  if (stopFlag.terminate) return undefined;
+
+  let restart: RestartResult | undefined;
+  if (o.restartSample > 0) {
+    restart = await measureRestart(stack, o, label);
+    st.restartSamples += restart.started;
+    saveSession(session);
+    note(label(restartLine(restart)));
+    if (stopFlag.terminate) return undefined;
+  }
 
   let readModel: ScaleResult['readModel'];
   if (o.readModelRows > 0 && created > 0) {
@@ -340,57 +616,85 @@ export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: Sto
     note(routeLine(routes));
     const [size] = await query(stack.databaseUrl, 'SELECT pg_database_size(current_database())::float8 AS b');
     readModel = { rows, padded, paddingMs, appBytes: Number(size?.b ?? NaN), routes };
+    if (session.dataDir && padded > 0) {
+      // The kept database must hold the real candidacies only, for the next session.
+      await removePadding(stack);
+      readModel.removed = true;
+    }
   }
 
   const keep = (what: string, n: number, first: string | undefined) => {
     if (n) errors.push(`${what}: ${n} error(s), first: ${first}`);
   };
-  keep('creation', createErrors, createFirstError);
-  keep('advance to the certifier', advanceErrors, advanceFirstError);
+  keep('creation (this session)', sessionErrors, createFirstError);
+  keep('advance to the certifier (all sessions)', st.advanceErrors, advanceFirstError);
   for (const r of finalRoutes) keep(r.name, r.errors, r.firstError);
   for (const r of readModel?.routes ?? []) keep(`${r.name} (padded read model)`, r.errors, r.firstError);
+  if (restart) {
+    keep('restart step: preparing the sample', restart.errors, restart.firstError);
+    if (restart.missing)
+      errors.push(
+        `restart step: ${restart.missing} clock(s) not served within ${RESTART_SERVE_TIMEOUT_MS / 1000} s, e.g. ${restart.missingIds.slice(0, 3).join(', ')}`,
+      );
+  }
 
   const worst = [...finalRoutes].sort((a, b) => b.p95 - a.p95)[0];
   const worstPadded = readModel && [...readModel.routes].sort((a, b) => b.p95 - a.p95)[0];
-  const peakWorker = Math.max(workerEnd.peakRss, ...timelineSamples.map((s) => s.workerRss));
-  const per = (a: number, b: number) => (created > 0 ? Math.round((a - b) / created) : NaN);
+  const peakWorker = Math.max(
+    st.peaks.workerRss,
+    workerEnd.peakRss,
+    ...timelineSamples.map((s) => s.workerRss),
+  );
+  const grown = candidaciesAfter - baseline.candidacies;
+  const per = (a: number, b: number) => (grown > 0 ? Math.round((a - b) / grown) : NaN);
+  saveSession(session, stoppedEarly ? 'interrupted' : 'completed');
   return {
     persistence: stack.persistence,
     temporalAddress: stack.temporalAddress,
+    dataDir: session.dataDir,
     requested: o.open,
     open: created,
-    stoppedEarly: stopFlag.requested,
+    stoppedEarly,
     maxCachedWorkflows: o.maxCachedWorkflows,
+    sessions: st.sessions,
     creation: {
-      elapsedMs: Math.round(createMs),
-      perSecond: createMs > 0 ? r1((created / createMs) * 1000) : NaN,
+      elapsedMs: Math.round(st.creationMs),
+      perSecond: st.creationMs > 0 ? r1((created / st.creationMs) * 1000) : NaN,
+      sessionElapsedMs: Math.round(sessionMs),
+      sessionCreated,
+      sessionPerSecond: sessionMs > 0 ? r1((sessionCreated / sessionMs) * 1000) : NaN,
       latency: latencyStats(createLatencies),
-      errors: createErrors,
+      errors: st.createErrors,
       firstError: createFirstError,
-      timeline: timelineSamples,
+      timeline: st.timeline,
       cores: coresUsed(
-        Object.fromEntries(Object.keys(cpuSpent).map((k) => [k, 0])),
-        cpuSpent,
-        Math.max(1, createMs),
+        Object.fromEntries(Object.keys(st.cpuSeconds).map((k) => [k, 0])),
+        st.cpuSeconds,
+        Math.max(1, st.creationMs),
       ),
     },
     advance: {
-      candidacies: advanced,
-      elapsedMs: Math.round(advanceMs),
+      candidacies: st.advanced,
+      elapsedMs: Math.round(st.advanceMs),
       latency: latencyStats(advanceLatencies),
-      errors: advanceErrors,
+      errors: st.advanceErrors,
       firstError: advanceFirstError,
     },
     settleS,
-    worker: { start: workerStart, afterCreation: workerAfterCreation, end: workerEnd },
-    api: { start: apiStart, end: apiEnd },
-    temporalServer,
-    sizes: { before: sizesBefore, after: sizesAfter },
+    worker: { start: baseline.worker, afterCreation: workerAfterCreation, end: workerEnd },
+    api: { start: baseline.api, end: apiEnd },
+    temporalServer: temporalServer && {
+      rss: temporalServer.rss,
+      peakRss: Math.max(temporalServer.peakRss, st.peaks.temporalRss),
+    },
+    sizes: { before: baseline.sizes, after: sizesAfter },
     perCandidacy: {
-      temporalBytes: per(sizesAfter.temporal.bytes, sizesBefore.temporal.bytes),
-      appBytes: per(sizesAfter.app.bytes, sizesBefore.app.bytes),
+      temporalBytes: per(sizesAfter.temporal.bytes, baseline.sizes.temporal.bytes),
+      appBytes: per(sizesAfter.app.bytes, baseline.sizes.app.bytes),
+      candidacies: grown,
     },
     checkpoints,
+    restart,
     readModel,
     targets: {
       open: { value: created, target: `≥ ${TARGET_OPEN.toLocaleString('en')}`, met: created >= TARGET_OPEN },
@@ -408,9 +712,213 @@ export async function runScale(stack: BenchStack, o: ScaleOptions, stopFlag: Sto
         target: `≤ ${TARGET_ROUTE_P95_MS} ms (API), ≤ ${TARGET_PAGE_P95_MS} ms (console pages)`,
         met: readModel.routes.every((r) => r.p95 <= (r.targetMs ?? TARGET_ROUTE_P95_MS) && r.errors === 0),
       },
+      restart: restart && {
+        value: restart.missing,
+        target: 'every clock of the sample served (none missing)',
+        met: restart.missing === 0 && restart.started === restart.sample,
+      },
     },
     errors,
   };
+}
+
+function restartLine(r: RestartResult): string {
+  const s = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
+  return (
+    `worker restart: stop ${s(r.stopMs)}, down ${s(r.downMs)}, new worker ready ${s(r.readyMs)}, ` +
+    `first workflow task ${s(r.firstTaskMs)}; ${r.served}/${r.started} clocks served (${r.missing} missing), ` +
+    `last ${s(r.lastServedMs)} after the start, ${r.late} late by > ${RESTART_LATE_MS / 1000} s`
+  );
+}
+
+/**
+ * The worker restarted at size (see RestartResult): the sample is created in a project of its own whose
+ * admissibility deadline runs out `restartClockS` after submission, the worker is stopped once they are all
+ * submitted and started again once they are all due; then each deadline must be served (its transition
+ * journaled).
+ */
+async function measureRestart(
+  stack: BenchStack,
+  o: ScaleOptions,
+  label: (s: string) => string,
+): Promise<RestartResult> {
+  const http = { baseUrl: stack.baseUrl, tokens: stack.tokens };
+  const clockS = o.restartClockS;
+  const projectId = await createProjectWithPolicy(stack.db, {
+    ...BENCH_POLICY,
+    admissibilityDecisionDeadline: { seconds: clockS },
+  });
+  note(
+    label(
+      `worker restart: ${o.restartSample} candidacies put on a ${clockS} s admissibility deadline, then the worker ` +
+        `stopped, a new one started ${o.restartPauseS} s later or once they are all due`,
+    ),
+  );
+  let errors = 0;
+  let firstError: string | undefined;
+  const fail = (err: unknown) => {
+    errors++;
+    firstError ??= (err as Error).message;
+  };
+  const prepareStart = performance.now();
+  const ids: string[] = [];
+  await inPool(
+    Array.from({ length: o.restartSample }, (_, i) => i),
+    o.concurrency,
+    async () => {
+      try {
+        const { id } = (await callApi(
+          http,
+          'advisor',
+          'POST',
+          '/api/candidacies',
+          newCandidacyBody({ projectId }),
+        )) as { id: string };
+        await callApi(
+          http,
+          'advisor',
+          'POST',
+          `/api/candidacies/${id}/record-information`,
+          RECORD_INFORMATION,
+        );
+        ids.push(id);
+      } catch (err) {
+        fail(err);
+      }
+    },
+  );
+  // The clocks start last, all within a few seconds: once the worker is done with the creations (first
+  // workflow tasks, e-mails), so that they run out after the stop.
+  await settle(stack, 60_000);
+  const prepareMs = Math.round(performance.now() - prepareStart);
+  const submitStart = performance.now();
+  const started: string[] = [];
+  await inPool(ids, o.concurrency, async (id) => {
+    try {
+      await callApi(http, 'advisor', 'POST', `/api/candidacies/${id}/submit-admissibility`, {});
+      started.push(id);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  const submitMs = Math.round(performance.now() - submitStart);
+  const submittedAt = Date.now();
+  const dueRows = started.length
+    ? await stack.db
+        .selectFrom('candidacy_events')
+        .select(['candidacy_id', sql<string>`payload->>'dueAt'`.as('due')])
+        .where('type', '=', 'admissibility_requested')
+        .where('candidacy_id', 'in', started)
+        .execute()
+    : [];
+  const due = new Map(dueRows.map((r) => [r.candidacy_id, Date.parse(r.due)]));
+  const lastDue = Math.max(submittedAt + clockS * 1000, ...due.values());
+
+  const stopAt = Date.now();
+  await stack.stopWorker();
+  const stoppedAt = Date.now();
+  await sleep(Math.max(o.restartPauseS * 1000, lastDue + 1000 - Date.now()));
+  const spawnAt = Date.now();
+  await stack.startWorker();
+  const readyAt = Date.now();
+
+  // The new worker's first workflow task completed (its own SDK metrics), then the sample's transitions.
+  let firstTaskAt: number | undefined;
+  let served = new Map<string, number>();
+  const deadline = spawnAt + RESTART_SERVE_TIMEOUT_MS;
+  let lastQuery = 0;
+  while (Date.now() < deadline) {
+    if (firstTaskAt === undefined) {
+      const m = await scrape(stack.workerMetricsUrl);
+      if ((m?.get('RespondWorkflowTaskCompleted|count') ?? 0) > 0) firstTaskAt = Date.now();
+    }
+    if (Date.now() - lastQuery >= 500) {
+      lastQuery = Date.now();
+      served = await servedAt(stack, started);
+      if (served.size === started.length && firstTaskAt !== undefined) break;
+    }
+    await sleep(firstTaskAt === undefined ? 100 : 250);
+  }
+  const polledAt = firstTaskAt ?? readyAt;
+  const lateness: number[] = [];
+  const afterPolling: number[] = [];
+  const counts = { beforeStop: 0, whileDown: 0, afterStart: 0 };
+  let late = 0;
+  for (const id of started) {
+    const d = due.get(id);
+    if (d === undefined) continue;
+    if (d < stopAt) counts.beforeStop++;
+    else if (d < polledAt) counts.whileDown++;
+    else counts.afterStart++;
+    const at = served.get(id);
+    if (at === undefined) continue;
+    lateness.push(at - d);
+    const after = at - Math.max(d, polledAt);
+    afterPolling.push(after);
+    if (after > RESTART_LATE_MS) late++;
+  }
+  const missingIds = started.filter((id) => !served.has(id));
+  const lastServed = served.size ? Math.max(...served.values()) : undefined;
+  return {
+    sample: o.restartSample,
+    started: started.length,
+    clockS,
+    pauseS: o.restartPauseS,
+    prepareMs,
+    submitMs,
+    stopMs: stoppedAt - stopAt,
+    downMs: spawnAt - stopAt,
+    readyMs: readyAt - spawnAt,
+    firstTaskMs: firstTaskAt === undefined ? null : firstTaskAt - spawnAt,
+    due: counts,
+    served: served.size,
+    missing: missingIds.length,
+    missingIds: missingIds.slice(0, 20),
+    lastServedMs: lastServed === undefined ? null : lastServed - spawnAt,
+    lateness: latencyStats(lateness),
+    afterPolling: latencyStats(afterPolling),
+    lateThresholdMs: RESTART_LATE_MS,
+    late,
+    workerAfter: await stack.worker.mem(false).catch(() => undefined),
+    errors,
+    firstError,
+  };
+}
+
+/** When each candidacy's admissibility deadline was journaled (its first admissibility_decided). */
+async function servedAt(stack: BenchStack, ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const rows = await stack.db
+    .selectFrom('candidacy_events')
+    .select(['candidacy_id', sql<Date>`min(recorded_at)`.as('at')])
+    .where('type', '=', 'admissibility_decided')
+    .where('candidacy_id', 'in', ids)
+    .groupBy('candidacy_id')
+    .execute();
+  return new Map(rows.map((r) => [r.candidacy_id, new Date(r.at).getTime()]));
+}
+
+/** Deletes the synthetic rows of padReadModel (workflow ids `padding-…`) and their candidates. */
+async function removePadding(stack: BenchStack): Promise<void> {
+  const client = new pg.Client({ connectionString: stack.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `CREATE TEMP TABLE gone ON COMMIT DROP AS
+         SELECT id, candidate_id FROM candidacies WHERE workflow_id LIKE 'padding-%'`,
+    );
+    await client.query('DELETE FROM candidacy_operators WHERE candidacy_id IN (SELECT id FROM gone)');
+    await client.query('DELETE FROM candidacies WHERE id IN (SELECT id FROM gone)');
+    await client.query('DELETE FROM candidates WHERE id IN (SELECT candidate_id FROM gone)');
+    await client.query('COMMIT');
+    await client.query('VACUUM ANALYZE candidacies, candidates, candidacy_operators');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The routes measured: inboxes and lists, several roles, with filters and a page further on. */
@@ -620,6 +1128,7 @@ function startTimeline(
   open: () => number,
   creatingMs: () => number,
   label: (s: string) => string,
+  onSample: (s: TimelineSample) => void = () => undefined,
 ): { stop(): Promise<TimelineSample[]> } {
   const samples: TimelineSample[] = [];
   const started = performance.now();
@@ -653,6 +1162,7 @@ function startTimeline(
         loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
       };
       samples.push(s);
+      onSample(s);
       lastOpen = n;
       lastCreating += creating;
       const mb = (b: number | undefined) =>
@@ -776,17 +1286,103 @@ export interface ScaleCommand {
   keep: boolean;
   /** Keep the stack running after the report, until Ctrl-C (to look at it: EXPLAIN, Temporal UI…). */
   hold: boolean;
+  /** A kept folder for the stack's and the run's state (one persistence), instead of a temporary one. */
+  dataDir?: string;
+  /** Go on with the run kept in dataDir. */
+  resume: boolean;
   argv: string[];
+}
+
+function newState(persistence: Persistence, cmd: ScaleCommand): ScaleState {
+  const { open, ...options } = cmd.options;
+  return {
+    version: 1,
+    persistence,
+    projectId: DEMO.project.id,
+    taskQueue: '',
+    benchProjectId: '',
+    tokensFile: path.join(persistence, 'demo-tokens.json'),
+    requested: open,
+    options,
+    workerTuning: cmd.workerTuning,
+    firstStartedAt: new Date().toISOString(),
+    warmup: 0,
+    created: 0,
+    createErrors: 0,
+    advanced: 0,
+    advanceErrors: 0,
+    toAdvance: [],
+    creationMs: 0,
+    advanceMs: 0,
+    cpuSeconds: {},
+    timeline: [],
+    checkpoints: [],
+    peaks: { workerRss: 0, apiRss: 0, temporalRss: 0 },
+    restartSamples: 0,
+    sessions: [],
+  };
+}
+
+/** The kept state, with the options of this session; what changed is said (the persistence cannot). */
+function resumedState(dataDir: string, cmd: ScaleCommand): ScaleState {
+  const state = readState(dataDir)!;
+  const { open, ...options } = cmd.options;
+  const was = state.options as unknown as Record<string, unknown>;
+  const now = options as unknown as Record<string, unknown>;
+  const changed = Object.keys(now).filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]));
+  if (changed.length)
+    note(
+      `[bench] --resume with other options than the previous session: ` +
+        changed.map((k) => `${k} ${JSON.stringify(was[k])} → ${JSON.stringify(now[k])}`).join(', '),
+    );
+  if (JSON.stringify(state.workerTuning) !== JSON.stringify(cmd.workerTuning))
+    note(
+      `[bench] --resume with another --worker-tuning: ${JSON.stringify(state.workerTuning)} → ${JSON.stringify(cmd.workerTuning)}`,
+    );
+  if (open < state.created)
+    note(`[bench] --open ${open}: ${state.created} are open already, none is created`);
+  state.options = options;
+  state.workerTuning = cmd.workerTuning;
+  state.requested = open;
+  return state;
 }
 
 /** The whole scale run, from the services up to the results file; returns the exit code. */
 export async function runScaleCommand(cmd: ScaleCommand): Promise<number> {
-  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'parcours-vae-scale-'));
+  const dataDir = cmd.dataDir ? path.resolve(cmd.dataDir) : undefined;
+  if (dataDir) {
+    const problem =
+      cmd.persistences.length !== 1
+        ? '--data-dir keeps one persistence: give --persistence dev or --persistence postgres, not both'
+        : dataDirProblem(dataDir, cmd.resume, cmd.persistences[0]!);
+    if (problem) {
+      process.stderr.write(`[bench] ${problem}\n`);
+      return 2;
+    }
+    mkdirSync(dataDir, { recursive: true });
+  } else if (cmd.resume) {
+    process.stderr.write('[bench] --resume needs --data-dir (the folder of the run to go on with)\n');
+    return 2;
+  }
+  const tmpDir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'parcours-vae-scale-'));
   const stopFlag: StopFlag = { requested: false };
   let shared: Shared | undefined;
   let current: BenchStack | undefined;
+  let session: ScaleSession | undefined;
   let release: (() => void) | undefined;
   let interrupts = 0;
+  const stopNow = (code: number) => {
+    saveSession(session, 'interrupted');
+    note(
+      '\n[bench] interrupted: stopping…' +
+        (dataDir ? ` (state saved in ${path.join(dataDir, STATE_FILE)})` : ''),
+    );
+    void (async () => {
+      await current?.stop();
+      await shared?.stop();
+      process.exit(code);
+    })();
+  };
   process.on('SIGINT', () => {
     interrupts++;
     if (release) {
@@ -798,12 +1394,24 @@ export async function runScaleCommand(cmd: ScaleCommand): Promise<number> {
       note('\n[bench] Ctrl-C: creation stops; measuring the size reached (Ctrl-C again to stop at once)…');
       return;
     }
-    note('\n[bench] interrupted: stopping…');
-    void (async () => {
-      await current?.stop();
-      await shared?.stop();
-      process.exit(130);
-    })();
+    stopNow(130);
+  });
+  process.on('SIGTERM', () => {
+    interrupts++;
+    if (release) {
+      release();
+      return;
+    }
+    if (stopFlag.terminate) {
+      stopNow(143);
+      return;
+    }
+    stopFlag.requested = true;
+    stopFlag.terminate = true;
+    note(
+      '\n[bench] SIGTERM: creation stops, the state is saved and the stack stopped, without measuring' +
+        (dataDir ? ' (--resume goes on from there)' : ''),
+    );
   });
 
   const started = Date.now();
@@ -815,6 +1423,7 @@ export async function runScaleCommand(cmd: ScaleCommand): Promise<number> {
   }
   const runs: ScaleResult[] = [];
   let failed = false;
+  let terminated = false;
   try {
     shared = await startShared({
       tmpDir,
@@ -824,11 +1433,32 @@ export async function runScaleCommand(cmd: ScaleCommand): Promise<number> {
     });
     for (const persistence of cmd.persistences) {
       if (stopFlag.requested && runs.length) break;
-      const stack = await startStack(shared, persistence);
+      const state = dataDir && cmd.resume ? resumedState(dataDir, cmd) : newState(persistence, cmd);
+      const stack = await startStack(
+        shared,
+        persistence,
+        dataDir
+          ? {
+              taskQueue: state.taskQueue || undefined,
+              benchProjectId: state.benchProjectId || undefined,
+              tokensFile: path.join(dataDir, state.tokensFile),
+            }
+          : {},
+      );
       current = stack;
+      state.taskQueue = stack.taskQueue;
+      state.benchProjectId = stack.benchProjectId;
+      session = { dataDir, state };
+      // From here on the folder has its state: a failure later can be resumed.
+      saveSession(session);
       try {
-        runs.push(await runScale(stack, cmd.options, stopFlag));
-        if (cmd.hold) {
+        const result = await runScale(stack, cmd.options, stopFlag, session);
+        if (!result) {
+          terminated = true;
+          break;
+        }
+        runs.push(result);
+        if (cmd.hold && !stopFlag.terminate) {
           note(
             `[bench] holding the stack: API ${stack.baseUrl}, Temporal ${stack.temporalAddress}, ` +
               `database ${stack.databaseUrl}; tokens ${JSON.stringify(stack.tokens)}. Ctrl-C to stop.`,
@@ -843,6 +1473,7 @@ export async function runScaleCommand(cmd: ScaleCommand): Promise<number> {
     }
   } catch (err) {
     failed = true;
+    saveSession(session, 'failed');
     process.stderr.write(`\n[bench] failed: ${(err as Error).stack ?? err}\n`);
   } finally {
     await shared?.stop();
@@ -864,7 +1495,14 @@ export async function runScaleCommand(cmd: ScaleCommand): Promise<number> {
     process.stdout.write('\n' + renderScaleTable(runs, cmd.options) + '\n');
     process.stdout.write(`\nResults: ${path.resolve(cmd.out)} (${results.durationS} s)\n`);
   }
-  if (cmd.keep || failed) note(`[bench] temporary folder kept: ${tmpDir}`);
+  if (dataDir) {
+    const st = session?.state;
+    note(
+      `[bench] state kept in ${path.join(dataDir, STATE_FILE)}` +
+        (st ? ` (${st.created} open candidacies, ${st.sessions.length} session(s))` : '') +
+        (st && st.created < st.requested ? `: add --resume to go on up to ${st.requested}` : ''),
+    );
+  } else if (cmd.keep || failed) note(`[bench] temporary folder kept: ${tmpDir}`);
   else rmSync(tmpDir, { recursive: true, force: true });
-  return failed ? 1 : 0;
+  return failed ? 1 : terminated ? 143 : 0;
 }

@@ -149,7 +149,24 @@ export interface BenchStack {
   shared: Shared;
   /** Databases of the Temporal server when it runs on PostgreSQL. */
   temporalDatabases?: { url: string; names: string[] };
+  /** Stops the project's worker child (graceful shutdown: what it has in flight ends first). */
+  stopWorker(): Promise<void>;
+  /**
+   * Starts a new worker child on the same task queue (after stopWorker), replacing `worker` and
+   * `workerMetricsUrl`; resolves once it runs (Worker created, polling started).
+   */
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** What a stack resumed on a kept data folder must reuse (scale run with --data-dir). */
+export interface StackReuse {
+  /** The task queue the existing workflows were started on: a new one would leave them unserved. */
+  taskQueue?: string;
+  /** The project with BENCH_POLICY made by a previous session (reused when it still exists). */
+  benchProjectId?: string;
+  /** Where the demo tokens are kept (seedDemo's tokensFile): the same ones across sessions. */
+  tokensFile?: string;
 }
 
 async function createDatabase(serverUrl: string, name: string): Promise<string> {
@@ -166,7 +183,11 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
-export async function startStack(shared: Shared, persistence: Persistence): Promise<BenchStack> {
+export async function startStack(
+  shared: Shared,
+  persistence: Persistence,
+  reuse: StackReuse = {},
+): Promise<BenchStack> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err: Error) => note(`stop failed: ${err.message}`));
@@ -221,28 +242,39 @@ export async function startStack(shared: Shared, persistence: Persistence): Prom
     const db = createDb({ url: databaseUrl, maxConnections: 4, applicationName: 'bench' });
     stops.push(() => db.destroy());
     await migrateToLatest(db);
-    const tokens = await seedDemo(db);
-    const benchProjectId = await createProjectWithPolicy(db, BENCH_POLICY);
+    const tokens = await seedDemo(db, { tokensFile: reuse.tokensFile });
+    const kept =
+      reuse.benchProjectId &&
+      (await db
+        .selectFrom('projects')
+        .select('id')
+        .where('id', '=', reuse.benchProjectId)
+        .executeTakeFirst());
+    const benchProjectId = kept ? kept.id : await createProjectWithPolicy(db, BENCH_POLICY);
 
     const suffix = `${Date.now().toString(36)}`;
-    const taskQueue = `bench-vae-${suffix}`;
+    const taskQueue = reuse.taskQueue ?? `bench-vae-${suffix}`;
     const bareTaskQueue = `bench-bare-${suffix}`;
     const common = { temporalAddress, namespace, workerTuning: shared.opts.workerTuning };
+    const spawnWorker = (metricsPort: number) =>
+      StackProcess.spawn(
+        {
+          ...common,
+          role: 'worker',
+          taskQueue,
+          metricsPort,
+          databaseUrl,
+          dbPool: shared.opts.dbPool,
+          smtpUrl: shared.smtpUrl,
+          workflowBundlePath: shared.bundles.vae,
+        },
+        path.join(runDir, 'worker.log'),
+      );
     const workerMetricsPort = await getFreePort();
-    const worker = StackProcess.spawn(
-      {
-        ...common,
-        role: 'worker',
-        taskQueue,
-        metricsPort: workerMetricsPort,
-        databaseUrl,
-        dbPool: shared.opts.dbPool,
-        smtpUrl: shared.smtpUrl,
-        workflowBundlePath: shared.bundles.vae,
-      },
-      path.join(runDir, 'worker.log'),
-    );
-    stops.push(() => worker.stop());
+    const worker = spawnWorker(workerMetricsPort);
+    // The worker of the moment (startWorker replaces it).
+    const current = { worker, metricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics` };
+    stops.push(() => current.worker.stop());
     const bareWorker = StackProcess.spawn(
       { ...common, role: 'bare-worker', taskQueue: bareTaskQueue, workflowBundlePath: shared.bundles.bare },
       path.join(runDir, 'bare-worker.log'),
@@ -269,7 +301,7 @@ export async function startStack(shared: Shared, persistence: Persistence): Prom
     note(
       `[bench] ${persistence}: worker, bare worker and API running as child processes (logs in ${runDir})`,
     );
-    return {
+    const stack: BenchStack = {
       persistence,
       temporalAddress,
       namespace,
@@ -283,13 +315,24 @@ export async function startStack(shared: Shared, persistence: Persistence): Prom
       benchProjectId,
       api,
       worker,
-      workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`,
+      workerMetricsUrl: current.metricsUrl,
       bareWorker,
       temporalPid,
       shared,
       temporalDatabases,
+      stopWorker: () => current.worker.stop(),
+      async startWorker() {
+        const port = await getFreePort();
+        const next = spawnWorker(port);
+        current.worker = next;
+        current.metricsUrl = `http://127.0.0.1:${port}/metrics`;
+        stack.worker = next;
+        stack.workerMetricsUrl = current.metricsUrl;
+        await next.ready;
+      },
       stop,
     };
+    return stack;
   } catch (err) {
     await stop();
     throw err;
