@@ -10,6 +10,11 @@ export const TEMPORAL_DEADLINES = {
   updateMs: 30_000,
   /** A Query of a workflow's live state (shown beside the read model; null when it does not answer). */
   queryMs: 5_000,
+  /**
+   * A Query or a describe a decision rests on (an action's preparation, the e-mail relay's check of
+   * held e-mails): no read model stands in for its answer, so it may wait longer than a display's.
+   */
+  decisionQueryMs: 10_000,
   /** A workflow start. */
   startMs: 10_000,
   /** GET /readyz's look at the Temporal frontend: a probe answers fast or says not ready. */

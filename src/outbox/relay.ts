@@ -11,7 +11,7 @@ import {
 import type { Recipient } from '../activities/email-context.js';
 import { emailRetryDelayMs } from '../workflows/email-retry.js';
 import { queryState } from '../app/candidacies/run-action.js';
-import { withDeadline } from '../app/temporal-deadline.js';
+import { TEMPORAL_DEADLINES, withDeadline } from '../app/temporal-deadline.js';
 import {
   claimOutbox,
   confirmOutbox,
@@ -233,13 +233,17 @@ export class EmailRelay {
       for (const h of held) {
         if (this.stopping) return;
         try {
-          const view = await queryState(this.deps.temporal, h.workflowId, 10_000);
+          const view = await queryState(this.deps.temporal, h.workflowId, TEMPORAL_DEADLINES.decisionQueryMs);
           await confirmOutbox(this.deps.db, h.candidacyId, view.seq);
           if (h.seq > view.seq && (await this.closed(h.workflowId))) {
             // The workflow ended below them (terminated after a lost task): they can never be
             // confirmed. Its number is read again now that it is closed: the run may have journaled
             // a last action (a withdrawal) between the first query and its end.
-            const final = await queryState(this.deps.temporal, h.workflowId, 10_000);
+            const final = await queryState(
+              this.deps.temporal,
+              h.workflowId,
+              TEMPORAL_DEADLINES.decisionQueryMs,
+            );
             await confirmOutbox(this.deps.db, h.candidacyId, final.seq);
             const dropped = await dropHeldBeyond(this.deps.db, h.candidacyId, final.seq);
             this.deps.logger?.info(
@@ -262,7 +266,7 @@ export class EmailRelay {
   /** The workflow's latest run has ended (a run that continued as new is followed to the next). */
   private async closed(workflowId: string): Promise<boolean> {
     const { temporal } = this.deps;
-    const run = await withDeadline(temporal, 10_000, () =>
+    const run = await withDeadline(temporal, TEMPORAL_DEADLINES.decisionQueryMs, () =>
       temporal.workflow.getHandle(workflowId).describe(),
     );
     return run.status.name !== 'RUNNING';

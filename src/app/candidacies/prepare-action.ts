@@ -12,6 +12,7 @@ import { Refusal } from '../refusal.js';
 import { acquiredBlocksOf } from '../../db/acquired-blocks.js';
 import { resolveCertificationChoice } from './certification-choice.js';
 import { queryState } from './run-action.js';
+import { TEMPORAL_DEADLINES } from '../temporal-deadline.js';
 
 /** Actions whose payload needs Postgres checks before the workflow sees them. */
 const CHECKED_IN_POSTGRES: Action[] = [
@@ -193,7 +194,7 @@ export async function prepareAction<A extends Action>(
     }
     case 'request-transfer': {
       const b = body as ActionInput<'request-transfer'>;
-      const live = await queryState(ctx.temporal, row.workflow_id);
+      const live = await queryState(ctx.temporal, row.workflow_id, TEMPORAL_DEADLINES.decisionQueryMs);
       if (!(await operatorHoldsRole(db, row.project_id, b.toOperatorId, live.responsibleRole))) {
         throw Refusal.invalid('L’opérateur destinataire doit tenir le même rôle dans ce projet.', [
           {

@@ -102,7 +102,7 @@ function isCompletedError(err: unknown): boolean {
 export async function queryState(
   temporal: Client,
   workflowId: string,
-  timeoutMs = 10_000,
+  timeoutMs: number,
 ): Promise<CandidacyView> {
   return withDeadline(temporal, timeoutMs, () => temporal.workflow.getHandle(workflowId).query(stateQuery));
 }
