@@ -143,17 +143,22 @@ describe('jury-session workflow: invitations, replacements, composition deadline
     view = await handle.executeUpdate(answerInvitation, {
       args: [{ invitationId: invitationOf(view, 'm3'), accept: true }],
     });
-    view = await eventually(async () => {
-      const v = await handle.query(sessionQuery);
-      return v.status === 'convened' ? v : undefined;
-    }, 10_000);
-    assert.deepEqual(view.state.enrolled, ['c1']);
-    assert.deepEqual(view.state.refused, [{ candidacyId: 'c2', code: 'candidacy_closed' }]);
-    assert.ok(
+    // Convened by the clock loop, which journals the status and then sends the convocation: a query
+    // can see 'convened' before the convocation's activity is called, so both are awaited.
+    const convoked = () =>
       calls.some(
         (c) => c.name === 'notifySession' && c.arg.sessionId === sessionId && c.arg.kind === 'convocation',
-      ),
+      );
+    view = await eventually(
+      async () => {
+        const v = await handle.query(sessionQuery);
+        return v.status === 'convened' && convoked() ? v : undefined;
+      },
+      15_000,
+      'convened and convocation sent',
     );
+    assert.deepEqual(view.state.enrolled, ['c1']);
+    assert.deepEqual(view.state.refused, [{ candidacyId: 'c2', code: 'candidacy_closed' }]);
     // A late withdrawal after the convocation: a replacement is sought; none, so the organiser is alerted.
     view = await handle.executeUpdate(withdrawMember, { args: [{ memberId: 'm3', actor: organiser }] });
     assert.equal(view.state.vacancies, 1);
