@@ -7,7 +7,7 @@ import { parisYear } from '../../src/domain/paris-time.js';
 import { newCandidacyBody } from '../support/fixtures.js';
 import { CandidacyDriver } from '../support/path.js';
 import { COMPRESSED, createProjectWithPolicy, OPERATORS } from '../support/projects.js';
-import { startTestStack, type TestStack, itReplaysEveryWorkflow } from '../support/stack.js';
+import { startTestStack, type TestStack, itReplaysEveryWorkflow, withoutWorker } from '../support/stack.js';
 
 const PROFILE = { qualificationLevel: 'level4', jobSituation: 'employed' };
 /** Two certifications with a single block each, added to the test project: four in all. */
@@ -340,14 +340,17 @@ describe('the candidate across candidacies: yearly limit (R. 6412-3) and acquire
     const before = await snapshot();
     assert.ok(before.requests.rows.length >= 10);
     assert.equal(before.acquired.rows.length, 1);
-    // As the migrator does, in one transaction; both tables locked at once first, because the
-    // worker's journal transactions read them (the candidacy's summary) while clocks still fire.
-    await stack.db.transaction().execute(async (trx) => {
-      await sql`lock table admissibility_requests, acquired_blocks in access exclusive mode`.execute(trx);
-      const untyped = trx as unknown as Kysely<unknown>;
-      await candidateRecords.down(untyped);
-      await candidateRecords.up(untyped);
-    });
+    // Without a worker: dropping these tables locks candidacies and candidates (their foreign keys)
+    // exclusively, and a clock's journal transaction holds candidacies and then reads these two
+    // tables (the summary) — a deadlock, seen in CI even with both tables locked first. Then, as
+    // the migrator does, in one transaction.
+    await withoutWorker(stack, () =>
+      stack.db.transaction().execute(async (trx) => {
+        const untyped = trx as unknown as Kysely<unknown>;
+        await candidateRecords.down(untyped);
+        await candidateRecords.up(untyped);
+      }),
+    );
     assert.deepEqual(await snapshot(), before);
   });
 

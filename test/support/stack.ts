@@ -203,6 +203,22 @@ export async function startTestStack(opts: { faults?: ActivityDeps['faults'] } =
  * the interleavings met in that file (Updates, clocks and e-mails in the same task) stay
  * deterministic — the recorded histories of test/replay cover three paths only.
  */
+/**
+ * Runs `fn` with the worker and its e-mail relay stopped, then starts a new worker: nothing is
+ * journaled or sent meanwhile. For a down/up migration, run as in production with the workers
+ * stopped: dropping a table or its columns beside live journal writes can deadlock with them (a
+ * drop locks the tables its foreign keys reference) or make them fail until the up.
+ */
+export async function withoutWorker<T>(stack: TestStack, fn: () => Promise<T>): Promise<T> {
+  stack.worker.shutdown();
+  await stack.workerRun;
+  try {
+    return await fn();
+  } finally {
+    await stack.restartWorker();
+  }
+}
+
 export function itReplaysEveryWorkflow(getStack: () => TestStack): void {
   it('replays the history of every workflow it ran with the current workflow code', async () => {
     const failed = await getStack().replayAll();
