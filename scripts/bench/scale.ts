@@ -340,6 +340,11 @@ const RECORD_INFORMATION = {
   profile: { qualificationLevel: 'level4', jobSituation: 'employed' },
 };
 
+/** The advisor records the information interview of a candidacy (its first action). */
+function recordInformation(http: Parameters<typeof callApi>[0], id: string) {
+  return callApi(http, 'advisor', 'POST', `/api/candidacies/${id}/record-information`, RECORD_INFORMATION);
+}
+
 /** Returns undefined when stopped by SIGTERM (the state saved, nothing measured). */
 export async function runScale(
   stack: BenchStack,
@@ -458,13 +463,7 @@ export async function runScale(
     await inPool(inBatch, o.concurrency, async (id) => {
       const t = performance.now();
       try {
-        await callApi(
-          http,
-          'advisor',
-          'POST',
-          `/api/candidacies/${id}/record-information`,
-          RECORD_INFORMATION,
-        );
+        await recordInformation(http, id);
         await callApi(http, 'advisor', 'POST', `/api/candidacies/${id}/submit-admissibility`, {});
         advanceLatencies.push(performance.now() - t);
         st.advanced++;
@@ -774,13 +773,7 @@ async function measureRestart(
           '/api/candidacies',
           newCandidacyBody({ projectId }),
         )) as { id: string };
-        await callApi(
-          http,
-          'advisor',
-          'POST',
-          `/api/candidacies/${id}/record-information`,
-          RECORD_INFORMATION,
-        );
+        await recordInformation(http, id);
         ids.push(id);
       } catch (err) {
         fail(err);
